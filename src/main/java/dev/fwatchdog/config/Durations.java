@@ -1,0 +1,77 @@
+package dev.fwatchdog.config;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as of-watchdog writes them: a bare number of seconds, or Go's syntax ("500ms", "1m30s", "2h"). */
+public final class Durations {
+
+    private static final Pattern BARE_SECONDS = Pattern.compile("\\d+");
+    private static final Pattern GO_DURATION = Pattern.compile("((\\d+\\.?\\d*|\\.\\d+)(ns|us|µs|ms|s|m|h))+");
+    private static final Pattern GO_PART = Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)(ns|us|µs|ms|s|m|h)");
+
+    private Durations() {
+    }
+
+    /** Parses a duration setting; a negative or malformed value is an {@link InvalidSettingException}. */
+    public static Duration parse(String variable, String value) {
+        String text = value.trim();
+        try {
+            if (BARE_SECONDS.matcher(text).matches()) {
+                return Duration.ofSeconds(Long.parseLong(text));
+            }
+            if (GO_DURATION.matcher(text).matches()) {
+                BigDecimal nanos = BigDecimal.ZERO;
+                Matcher part = GO_PART.matcher(text);
+                while (part.find()) {
+                    nanos = nanos.add(new BigDecimal(part.group(1)).multiply(BigDecimal.valueOf(nanosPer(part.group(2)))));
+                }
+                return Duration.ofNanos(nanos.longValueExact());
+            }
+        } catch (ArithmeticException | NumberFormatException tooLarge) {
+            // falls through to the error below
+        }
+        throw InvalidSettingException.of(variable, value, "a duration like 10s or a number of seconds");
+    }
+
+    /** Formats like Go's time.Duration.String(), so the startup lines read as of-watchdog's. */
+    public static String format(Duration duration) {
+        long nanos = duration.toNanos();
+        if (nanos == 0) {
+            return "0s";
+        }
+        if (nanos < 1_000_000_000L) {
+            if (nanos < 1_000L) {
+                return nanos + "ns";
+            }
+            if (nanos < 1_000_000L) {
+                return decimal(nanos, 1_000L) + "µs";
+            }
+            return decimal(nanos, 1_000_000L) + "ms";
+        }
+        long hours = duration.toHours();
+        int minutes = duration.toMinutesPart();
+        String seconds = decimal(nanos % 60_000_000_000L, 1_000_000_000L) + "s";
+        if (hours > 0) {
+            return hours + "h" + minutes + "m" + seconds;
+        }
+        return minutes > 0 ? minutes + "m" + seconds : seconds;
+    }
+
+    private static String decimal(long value, long unit) {
+        return BigDecimal.valueOf(value).divide(BigDecimal.valueOf(unit)).stripTrailingZeros().toPlainString();
+    }
+
+    private static long nanosPer(String unit) {
+        return switch (unit) {
+            case "ns" -> 1L;
+            case "us", "µs" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            default -> 3_600_000_000_000L;
+        };
+    }
+}

@@ -1,0 +1,143 @@
+package dev.fwatchdog.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The watchdog's settings, parsed and checked once at start-up. Every rule of WATCHDOG.md section 1 lives here, so a
+ * bad value stops the start with one line naming the variable.
+ */
+public record Settings(
+        Mode mode,
+        List<String> functionProcess,
+        int port,
+        int metricsPort,
+        Optional<URI> upstreamUrl,
+        Duration readTimeout,
+        Duration writeTimeout,
+        Duration execTimeout,
+        Duration healthcheckInterval,
+        String contentType,
+        Path staticPath,
+        boolean suppressLock,
+        boolean bufferRequestBody,
+        int maxInflight,
+        boolean prefixLogs,
+        int logBufferSize,
+        boolean logCallId,
+        Optional<String> readyPath,
+        boolean jwtAuth,
+        boolean jwtAuthDebug,
+        boolean jwtAuthLocal,
+        Path lockFile) {
+
+    private static final String DEFAULT_TIMEOUT = "30s";
+
+    public static Settings of(WatchdogConfig raw) {
+        Mode mode = Mode.parse(raw.mode().orElse("streaming"));
+        List<String> functionProcess = raw.functionProcess().map(Settings::splitCommand).orElse(List.of());
+        if (functionProcess.isEmpty() && mode != Mode.STATIC) {
+            throw new InvalidSettingException("missing fprocess: mode " + mode.value()
+                    + " needs the function's command line in fprocess (or function_process)");
+        }
+        Optional<URI> upstreamUrl = raw.upstreamUrl().map(Settings::upstreamUrl);
+        if (upstreamUrl.isEmpty() && mode == Mode.HTTP) {
+            throw new InvalidSettingException(
+                    "missing upstream_url: mode http needs the function server's URL, e.g. http://127.0.0.1:3000");
+        }
+        Duration writeTimeout = Durations.parse("write_timeout", raw.writeTimeout().orElse(DEFAULT_TIMEOUT));
+        if (writeTimeout.isZero()) {
+            throw InvalidSettingException.of("write_timeout", raw.writeTimeout().get(),
+                    "a duration above zero, like 10s: responses need time to be written");
+        }
+        int logBufferSize = integer("log_buffer_size", raw.logBufferSize().orElse("65536"), -1,
+                "a number of bytes above 0, or -1 for no limit");
+        if (logBufferSize == 0) {
+            throw InvalidSettingException.of("log_buffer_size", "0", "a number of bytes above 0, or -1 for no limit");
+        }
+        boolean jwtAuth = bool("jwt_auth", raw.jwtAuth());
+        return new Settings(
+                mode,
+                functionProcess,
+                port("port", raw.port().orElse("8080")),
+                port("metrics_port", raw.metricsPort().orElse("8081")),
+                upstreamUrl,
+                Durations.parse("read_timeout", raw.readTimeout().orElse(DEFAULT_TIMEOUT)),
+                writeTimeout,
+                Durations.parse("exec_timeout", raw.execTimeout().orElse(DEFAULT_TIMEOUT)),
+                raw.healthcheckInterval().map(v -> Durations.parse("healthcheck_interval", v)).orElse(writeTimeout),
+                raw.contentType().orElse("application/octet-stream"),
+                Path.of(raw.staticPath().orElse("/home/app/public")),
+                bool("suppress_lock", raw.suppressLock()),
+                bool("http_buffer_req_body", raw.httpBufferReqBody()) | bool("buffer_http", raw.bufferHttp()),
+                integer("max_inflight", raw.maxInflight().orElse("0"), 0, "a whole number of requests, 0 for no limit"),
+                bool("prefix_logs", Optional.of(raw.prefixLogs().orElse("true"))),
+                logBufferSize,
+                bool("log_callid", raw.logCallid()),
+                raw.readyPath().map(path -> path.startsWith("/") ? path : "/" + path),
+                jwtAuth,
+                bool("jwt_auth_debug", raw.jwtAuthDebug()),
+                bool("jwt_auth_local", raw.jwtAuthLocal()),
+                Path.of(raw.lockDir().orElse("/tmp"), ".lock"));
+    }
+
+    /** of-watchdog splits fprocess on spaces and runs it without a shell. */
+    static List<String> splitCommand(String commandLine) {
+        return Arrays.stream(commandLine.trim().split(" +")).filter(word -> !word.isEmpty()).toList();
+    }
+
+    public static boolean bool(String variable, Optional<String> value) {
+        if (value.isEmpty()) {
+            return false;
+        }
+        return switch (value.get().trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1" -> true;
+            case "false", "0" -> false;
+            default -> throw InvalidSettingException.of(variable, value.get(), "true, false, 1 or 0");
+        };
+    }
+
+    public static int port(String variable, String value) {
+        return integer(variable, value, 1, 65535, "a port number from 1 to 65535");
+    }
+
+    private static int integer(String variable, String value, int min, String wanted) {
+        return integer(variable, value, min, Integer.MAX_VALUE, wanted);
+    }
+
+    private static int integer(String variable, String value, int min, int max, String wanted) {
+        try {
+            int number = Integer.parseInt(value.trim());
+            if (number >= min && number <= max) {
+                return number;
+            }
+        } catch (NumberFormatException notANumber) {
+            // falls through to the error below
+        }
+        throw InvalidSettingException.of(variable, value, wanted);
+    }
+
+    private static URI upstreamUrl(String value) {
+        try {
+            URI uri = new URI(value.trim());
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException malformed) {
+            // falls through to the error below
+        }
+        throw InvalidSettingException.of("upstream_url", value, "an absolute http URL like http://127.0.0.1:3000");
+    }
+
+    /** The timeouts line of of-watchdog's start-up log. */
+    public String timeoutsLine() {
+        return "Timeouts: read: " + Durations.format(readTimeout) + " write: " + Durations.format(writeTimeout)
+                + " hard: " + Durations.format(execTimeout) + " health: " + Durations.format(healthcheckInterval);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.fwatchdog.process;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/** A function process, started without a shell, that can be killed with everything it started. */
+public final class ChildProcess {
+
+    private final Process process;
+    private final String program;
+
+    private ChildProcess(Process process, String program) {
+        this.process = process;
+        this.program = program;
+    }
+
+    /**
+     * Starts {@code command} with the watchdog's environment plus {@code extraEnvironment}.
+     *
+     * @throws MissingProgramException when the program cannot be run at all
+     */
+    public static ChildProcess start(List<String> command, Map<String, String> extraEnvironment) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(extraEnvironment);
+        try {
+            return new ChildProcess(builder.start(), command.get(0));
+        } catch (IOException e) {
+            throw new MissingProgramException(command.get(0), e);
+        }
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String program() {
+        return program;
+    }
+
+    /**
+     * SIGKILL to the descendants first, then the process: killed parent-first, its children would be re-parented and
+     * lost to us.
+     */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    /** Blocks until the process has exited. */
+    public int waitFor() {
+        while (true) {
+            try {
+                return process.waitFor();
+            } catch (InterruptedException e) {
+                kill();
+            }
+        }
+    }
+
+    /** The program of fprocess could not be started; the message reads as of-watchdog's. */
+    public static final class MissingProgramException extends RuntimeException {
+        public MissingProgramException(String program, IOException cause) {
+            super("exec: \"" + program + "\": executable file not found in $PATH (" + cause.getMessage() + ")", cause);
+        }
+    }
+}

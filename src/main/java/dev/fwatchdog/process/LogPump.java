@@ -1,0 +1,73 @@
+package dev.fwatchdog.process;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import dev.fwatchdog.LogTime;
+
+/**
+ * Copies a function's stdout or stderr into the watchdog's, line by line. A line longer than log_buffer_size is
+ * forwarded in pieces of that size, so a function that never writes a newline neither stalls on a full pipe nor
+ * grows our heap.
+ */
+public final class LogPump {
+
+    private final PrintStream out;
+    private final String label;
+    private final boolean prefix;
+    private final int maxLine;
+
+    /**
+     * @param label   {@code stdout} or {@code stderr}, shown in the prefix
+     * @param prefix  prefix_logs: date, time and label before each line
+     * @param maxLine log_buffer_size; {@code -1}: lines of any length
+     */
+    public LogPump(PrintStream out, String label, boolean prefix, int maxLine) {
+        this.out = out;
+        this.label = label;
+        this.prefix = prefix;
+        this.maxLine = maxLine;
+    }
+
+    /** Forwards until end of stream; the last line is forwarded even without a newline. */
+    public void pump(InputStream in) {
+        byte[] chunk = new byte[8192];
+        LineBuffer line = new LineBuffer();
+        try (in) {
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    byte b = chunk[i];
+                    if (b == '\n') {
+                        emit(line);
+                    } else {
+                        line.write(b);
+                        if (maxLine > 0 && line.size() >= maxLine) {
+                            emit(line);
+                        }
+                    }
+                }
+            }
+        } catch (IOException closed) {
+            // the process is gone: forward what we have
+        }
+        if (line.size() > 0) {
+            emit(line);
+        }
+    }
+
+    private void emit(LineBuffer line) {
+        String text = line.text();
+        line.reset();
+        out.println(prefix ? LogTime.prefix() + label + ": " + text : text);
+    }
+
+    private static final class LineBuffer extends java.io.ByteArrayOutputStream {
+        String text() {
+            int end = count > 0 && buf[count - 1] == '\r' ? count - 1 : count;
+            return new String(buf, 0, end, StandardCharsets.UTF_8);
+        }
+    }
+}

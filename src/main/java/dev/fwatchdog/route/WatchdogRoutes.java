@@ -1,0 +1,79 @@
+package dev.fwatchdog.route;
+
+import dev.fwatchdog.config.InvalidSettingException;
+import dev.fwatchdog.config.Mode;
+import dev.fwatchdog.config.Settings;
+import dev.fwatchdog.health.HealthEndpoints;
+import dev.fwatchdog.metrics.FunctionMetrics;
+import dev.fwatchdog.mode.FunctionMode;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+/**
+ * The main port. One handler for every request: /_/health and /_/ready (exact paths) are the watchdog's own; every
+ * other path and method is a function call and goes metrics, then max_inflight, then the mode.
+ */
+@ApplicationScoped
+public class WatchdogRoutes {
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    Instance<FunctionMode> modes;
+
+    @Inject
+    HealthEndpoints health;
+
+    @Inject
+    FunctionMetrics metrics;
+
+    @Inject
+    InflightLimit limit;
+
+    private FunctionMode mode;
+
+    void routes(@Observes Router router) {
+        mode = resolveMode();
+        router.route().handler(this::dispatch);
+    }
+
+    private FunctionMode resolveMode() {
+        if (settings.jwtAuth()) {
+            throw new InvalidSettingException("jwt_auth=true is not available in this build yet");
+        }
+        if (!modes.isResolvable()) {
+            Mode wanted = settings.mode();
+            throw new InvalidSettingException("mode " + wanted.value() + " is not available in this build yet");
+        }
+        return modes.get();
+    }
+
+    private void dispatch(RoutingContext ctx) {
+        switch (ctx.request().path()) {
+            case "/_/health" -> health.health(ctx);
+            case "/_/ready" -> health.ready(ctx);
+            default -> {
+                if (ctx.get(HealthEndpoints.READY_PROBE) != null) {
+                    mode.handle(ctx);
+                } else {
+                    call(ctx);
+                }
+            }
+        }
+    }
+
+    private void call(RoutingContext ctx) {
+        String method = ctx.request().method().name();
+        long start = System.nanoTime();
+        metrics.started();
+        ctx.addEndHandler(ended -> metrics.finished(method, ctx.response().getStatusCode(), System.nanoTime() - start));
+        if (limit.admit(ctx)) {
+            mode.handle(ctx);
+        }
+    }
+}
