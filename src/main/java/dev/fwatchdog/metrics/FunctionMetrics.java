@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.Collector;
+import io.quarkus.runtime.Startup;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +21,9 @@ import jakarta.inject.Inject;
  * of-watchdog's three metrics, exactly: http_requests_total, http_request_duration_seconds and
  * http_requests_in_flight. A collector of our own on the Prometheus registry rather than Micrometer meters, because a
  * Micrometer Timer adds a _max series and the plain client adds _created ones, and dashboards built for of-watchdog
- * expect neither.
+ * expect neither. Created at start-up, so /metrics shows the families before the first call.
  */
+@Startup
 @ApplicationScoped
 public class FunctionMetrics extends Collector {
 
