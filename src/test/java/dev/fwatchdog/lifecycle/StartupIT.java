@@ -1,0 +1,163 @@
+package dev.fwatchdog.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.fwatchdog.support.WatchdogProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The watchdog started as a user starts it: its command, its environment variables, its exit code, its log. */
+class StartupIT {
+
+    private static final Duration START = Duration.ofSeconds(30);
+
+    static Stream<Arguments> badSettings() {
+        return Stream.of(
+                Arguments.of(Map.of("mode", "serializing", "fprocess", "cat", "exec_timeout", "1.5"),
+                        "invalid exec_timeout \"1.5\": want a duration like 10s or a number of seconds"),
+                Arguments.of(Map.of("mode", "afterburn", "fprocess", "cat"),
+                        "invalid mode \"afterburn\": want one of http, serializing, streaming, static"),
+                Arguments.of(Map.of("mode", "inproc", "fprocess", "cat"),
+                        "invalid mode \"inproc\": want one of http, serializing, streaming, static"),
+                Arguments.of(Map.of("mode", "HTTP", "fprocess", "cat"),
+                        "invalid mode \"HTTP\": want one of http, serializing, streaming, static"),
+                Arguments.of(Map.of("mode", "serializing"),
+                        "missing fprocess: mode serializing needs the function's command line in fprocess (or function_process)"),
+                Arguments.of(Map.of("mode", "http", "fprocess", "node index.js"),
+                        "missing upstream_url: mode http needs the function server's URL, e.g. http://127.0.0.1:3000"),
+                Arguments.of(Map.of("mode", "serializing", "fprocess", "cat", "write_timeout", "0"),
+                        "invalid write_timeout \"0\": want a duration above zero, like 10s: responses need time to be written"),
+                Arguments.of(Map.of("mode", "serializing", "fprocess", "cat", "port", "70000"),
+                        "invalid port \"70000\": want a port number from 1 to 65535"),
+                Arguments.of(Map.of("mode", "serializing", "fprocess", "cat", "port", "http"),
+                        "invalid port \"http\": want a port number from 1 to 65535"),
+                Arguments.of(Map.of("mode", "serializing", "fprocess", "cat", "metrics_port", "0"),
+                        "invalid metrics_port \"0\": want a port number from 1 to 65535"),
+                Arguments.of(Map.of("mode", "serializing", "fprocess", "cat", "suppress_lock", "yes"),
+                        "invalid suppress_lock \"yes\": want true, false, 1 or 0"),
+                Arguments.of(Map.of("mode", "serializing", "fprocess", "cat", "max_inflight", "-3"),
+                        "invalid max_inflight \"-3\": want a whole number of requests, 0 for no limit"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badSettings")
+    void badSettingStopsTheStartWithOneLine(Map<String, String> environment, String expected) throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(environment)) {
+            assertEquals(1, watchdog.awaitExit(START));
+            List<String> lines = watchdog.stderrLines();
+            assertEquals(1, lines.size(), "one line on stderr, got:\n" + watchdog.stderr());
+            assertTrue(lines.get(0).matches("\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d .*"), lines.get(0));
+            assertTrue(lines.get(0).endsWith(" " + expected), lines.get(0));
+            assertFalse(Files.exists(watchdog.lockFile()));
+        }
+    }
+
+    @Test
+    void busyPortStopsTheStart() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(0));
+            int port = taken.getLocalPort();
+            try (WatchdogProcess watchdog = WatchdogProcess.start(
+                    Map.of("mode", "serializing", "fprocess", "cat", "port", Integer.toString(port)))) {
+                assertEquals(1, watchdog.awaitExit(START));
+                assertEquals(1, watchdog.stderrLines().size(), watchdog.stderr());
+                assertTrue(watchdog.stderr().contains("port " + port + " is already in use by another process"),
+                        watchdog.stderr());
+            }
+            try (WatchdogProcess watchdog = WatchdogProcess.start(
+                    Map.of("mode", "serializing", "fprocess", "cat", "metrics_port", Integer.toString(port)))) {
+                assertEquals(1, watchdog.awaitExit(START));
+                assertTrue(watchdog.stderr().contains("metrics_port " + port + " is already in use by another process"),
+                        watchdog.stderr());
+            }
+        }
+    }
+
+    @Test
+    void versionFlag() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of(), "-version")) {
+            assertEquals(0, watchdog.awaitExit(START));
+            assertTrue(watchdog.stdout().startsWith("Version: "), watchdog.stdout());
+        }
+    }
+
+    @Test
+    void healthcheckFlagLooksForTheLockFile() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of(), "-run-healthcheck")) {
+            assertEquals(1, watchdog.awaitExit(START));
+            assertEquals("unable to find lock file.\n", watchdog.stdout());
+        }
+        try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of("mode", "serializing", "fprocess", "cat"))) {
+            watchdog.awaitHealthy(START);
+            try (WatchdogProcess check = WatchdogProcess.start(Map.of("TMPDIR", watchdog.tmpDir.toString()),
+                    "-run-healthcheck")) {
+                assertEquals(0, check.awaitExit(START), check.stdout());
+            }
+        }
+    }
+
+    @Test
+    void startupLinesLockFileAndRemovalOnSigterm() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of("mode", "serializing", "fprocess", "cat",
+                "write_timeout", "1m30s", "exec_timeout", ""))) {
+            watchdog.awaitHealthy(START);
+            watchdog.awaitStderr("Writing lock-file to: " + watchdog.lockFile(), START);
+            String log = watchdog.stderr();
+            assertTrue(log.contains("Watchdog mode: serializing\tfprocess: cat"), log);
+            assertTrue(log.contains("Timeouts: read: 30s write: 1m30s hard: 30s health: 1m30s"), log);
+            assertTrue(log.contains("Listening on port: " + watchdog.port), log);
+            assertTrue(log.contains("Metrics listening on port: " + watchdog.metricsPort), log);
+            assertTrue(Files.exists(watchdog.lockFile()));
+
+            assertEquals("hello", watchdog.post("/", "hello").body());
+
+            watchdog.terminate();
+            watchdog.awaitExit(START);
+            assertFalse(Files.exists(watchdog.lockFile()), "the lock file is removed on SIGTERM");
+        }
+    }
+
+    @Test
+    void functionProcessWinsOverFprocess() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(
+                Map.of("mode", "serializing", "fprocess", "cat", "function_process", "printenv Http_Method"))) {
+            watchdog.awaitHealthy(START);
+            assertTrue(watchdog.stderr().contains("fprocess: printenv Http_Method"), watchdog.stderr());
+            assertEquals("POST\n", watchdog.post("/", "").body());
+        }
+    }
+
+    @Test
+    void suppressLockAnswersHealthFromState() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(
+                Map.of("mode", "serializing", "fprocess", "cat", "suppress_lock", "true"))) {
+            watchdog.awaitHealthy(START);
+            assertEquals(200, watchdog.get("/_/ready").statusCode());
+            assertTrue(watchdog.stderr().contains("\"suppress_lock\" is enabled"), watchdog.stderr());
+            assertFalse(Files.exists(watchdog.lockFile()));
+        }
+    }
+
+    @Test
+    void metricsOnTheMetricsPort() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of("mode", "serializing", "fprocess", "cat"))) {
+            watchdog.awaitHealthy(START);
+            watchdog.post("/x", "y");
+            String metrics = watchdog.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + watchdog.metricsPort + "/metrics")).build()).body();
+            assertTrue(metrics.contains("http_requests_total{code=\"200\",method=\"post\"} 1.0"), metrics);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.fwatchdog.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged watchdog ({@code target/quarkus-app/quarkus-run.jar}) run as a user runs it: its own JVM, settings in
+ * environment variables, free ports on loopback, its own TMPDIR for the lock file.
+ */
+public final class WatchdogProcess implements AutoCloseable {
+
+    /** The variables of WATCHDOG.md section 1: the test's own environment must not leak into the watchdog's. */
+    private static final List<String> WATCHDOG_VARIABLES = List.of("mode", "fprocess", "function_process", "port",
+            "metrics_port", "upstream_url", "http_upstream_url", "read_timeout", "write_timeout", "exec_timeout",
+            "healthcheck_interval", "content_type", "static_path", "suppress_lock", "http_buffer_req_body", "buffer_http",
+            "max_inflight", "prefix_logs", "log_buffer_size", "log_callid", "ready_path", "jwt_auth", "jwt_auth_debug",
+            "jwt_auth_local");
+
+    private final Process process;
+    private final Output stdout;
+    private final Output stderr;
+    public final int port;
+    public final int metricsPort;
+    public final Path tmpDir;
+
+    private WatchdogProcess(Process process, int port, int metricsPort, Path tmpDir) {
+        this.process = process;
+        this.port = port;
+        this.metricsPort = metricsPort;
+        this.tmpDir = tmpDir;
+        this.stdout = new Output(process.getInputStream());
+        this.stderr = new Output(process.getErrorStream());
+    }
+
+    /** Starts the watchdog with free ports unless {@code environment} names them; arguments go to the command. */
+    public static WatchdogProcess start(Map<String, String> environment, String... args) {
+        try {
+            Map<String, String> env = new HashMap<>(environment);
+            env.computeIfAbsent("port", name -> Integer.toString(freePort()));
+            env.computeIfAbsent("metrics_port", name -> Integer.toString(freePort()));
+            Path tmpDir = Files.createTempDirectory("watchdog-it");
+            env.computeIfAbsent("TMPDIR", name -> tmpDir.toString());
+            List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString()));
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command);
+            WATCHDOG_VARIABLES.forEach(builder.environment()::remove);
+            builder.environment().putAll(env);
+            return new WatchdogProcess(builder.start(), parsePort(env.get("port")), parsePort(env.get("metrics_port")),
+                    Path.of(env.get("TMPDIR")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int parsePort(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path jar() {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("run the package phase first: no " + jar.toAbsolutePath());
+        }
+        return jar;
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Waits for the exit and returns its code; fails the test if it does not come in time. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the watchdog did not exit within " + timeout + "; stderr:\n" + stderr());
+        }
+        stdout.join();
+        stderr.join();
+        return process.exitValue();
+    }
+
+    /** Waits until /_/health answers 200. */
+    public WatchdogProcess awaitHealthy(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the watchdog exited with " + process.exitValue() + "; stderr:\n" + stderr());
+            }
+            try {
+                if (get("/_/health").statusCode() == 200) {
+                    return this;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(25);
+        }
+        throw new AssertionError("the watchdog was not healthy within " + timeout + "; stderr:\n" + stderr());
+    }
+
+    public void awaitStderr(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!stderr().contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no \"" + text + "\" in stderr within " + timeout + ":\n" + stderr());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    public HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public Path lockFile() {
+        return tmpDir.resolve(".lock");
+    }
+
+    /** Sends SIGTERM, as Kubernetes does. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public String stdout() {
+        return stdout.text();
+    }
+
+    public String stderr() {
+        return stderr.text();
+    }
+
+    /** stderr without blank lines. */
+    public List<String> stderrLines() {
+        return stderr().lines().filter(line -> !line.isBlank()).toList();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Collects a stream as it comes, so a test can look at the log while the process runs. */
+    private static final class Output {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final Thread reader;
+
+        Output(InputStream in) {
+            reader = new Thread(() -> {
+                byte[] chunk = new byte[8192];
+                int n;
+                try (in) {
+                    while ((n = in.read(chunk)) > 0) {
+                        synchronized (bytes) {
+                            bytes.write(chunk, 0, n);
+                        }
+                    }
+                } catch (IOException closed) {
+                    // process gone
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        String text() {
+            synchronized (bytes) {
+                return bytes.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        void join() throws InterruptedException {
+            reader.join(5000);
+        }
+    }
+}
