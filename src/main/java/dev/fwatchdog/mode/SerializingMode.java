@@ -1,21 +1,20 @@
 package dev.fwatchdog.mode;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.process.CgiEnvironment;
 import dev.fwatchdog.process.ChildProcess.MissingProgramException;
 import dev.fwatchdog.process.FunctionRun;
-import dev.fwatchdog.process.LogPump;
-import dev.fwatchdog.process.ProcessIo;
+import dev.fwatchdog.process.FunctionRuns;
+import dev.fwatchdog.process.StdinStream;
 import dev.fwatchdog.route.RequestLog;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -32,68 +31,52 @@ public class SerializingMode implements FunctionMode {
     Settings settings;
 
     @Inject
-    ProcessIo io;
+    FunctionRuns runs;
 
     @Inject
     RequestLog requestLog;
-
-    private LogPump stderr;
-
-    @jakarta.annotation.PostConstruct
-    void init() {
-        stderr = new LogPump(System.err, "stderr", settings.prefixLogs(), settings.logBufferSize());
-    }
 
     @Override
     public void handle(RoutingContext ctx) {
         long start = System.nanoTime();
         Map<String, String> environment = CgiEnvironment.of(ctx.request());
-        FunctionRun run = new FunctionRun(ctx.vertx(), settings.execTimeout());
+        FunctionRun run = runs.prepare(ctx.vertx());
         ctx.response().closeHandler(closed -> run.kill());
         Context context = ctx.vertx().getOrCreateContext();
         var wholeBody = ctx.request().body();
         // Quarkus hands routes a paused request; body() reads it only once resumed.
         ctx.request().resume();
         wholeBody.onFailure(ctx::fail).onSuccess(body -> {
-            try {
-                io.execute(() -> {
-                    Outcome outcome = run(run, environment, body);
-                    context.runOnContext(back -> respond(ctx, outcome, start));
-                });
-            } catch (RejectedExecutionException busy) {
-                ctx.response().setStatusCode(503).end("too many function calls at once\n");
-            }
+            runs.execute(ctx, () -> {
+                Outcome outcome = run(run, context, environment, body);
+                context.runOnContext(back -> respond(ctx, outcome, start));
+            });
         });
     }
 
-    private Outcome run(FunctionRun run, Map<String, String> environment, Buffer body) {
+    /** On a process I/O thread. */
+    private static Outcome run(FunctionRun run, Context context, Map<String, String> environment, Buffer body) {
         try {
-            run.start(settings.functionProcess(), environment, io, stderr);
+            run.start(environment);
         } catch (MissingProgramException missing) {
             return new Outcome(null, missing.getMessage());
         }
-        io.execute(() -> write(run.stdin(), body));
+        // Written by another thread: a function may write output before it has read all its input.
+        StdinStream stdin = run.stdin(context);
+        stdin.write(body);
+        stdin.end();
         byte[] stdout;
-        try {
-            stdout = run.stdout().readAllBytes();
+        try (var in = run.stdout()) {
+            stdout = in.readAllBytes();
         } catch (IOException e) {
             stdout = new byte[0];
         }
         return new Outcome(stdout, run.await());
     }
 
-    /** On its own thread: a function may write output before it has read all its input. */
-    private static void write(OutputStream stdin, Buffer body) {
-        try (stdin) {
-            stdin.write(body.getBytes());
-        } catch (IOException functionStoppedReading) {
-            // its choice: the answer is what it wrote
-        }
-    }
-
     private void respond(RoutingContext ctx, Outcome outcome, long start) {
         long nanos = System.nanoTime() - start;
-        var response = ctx.response();
+        HttpServerResponse response = ctx.response();
         if (response.closed()) {
             return;
         }

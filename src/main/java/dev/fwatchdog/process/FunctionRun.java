@@ -1,36 +1,44 @@
 package dev.fwatchdog.process;
 
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
 /**
- * One run of the function for one request. It is killed, with everything it started, when exec_timeout passes or
- * the client goes away; {@link #await()} then tells how it ended in of-watchdog's words.
+ * One run of the function for one request (serializing and streaming modes). It is killed, with everything it
+ * started, when exec_timeout passes or the client goes away; {@link #await()} then tells how it ended in
+ * of-watchdog's words. Made by {@link FunctionRuns}.
  */
 public final class FunctionRun {
 
     private final Vertx vertx;
+    private final List<String> command;
     private final Duration execTimeout;
+    private final ProcessIo io;
+    private final LogPump stderr;
     private volatile ChildProcess child;
     private volatile boolean killed;
-    private long timer = -1;
+    private volatile long timer = -1;
 
-    public FunctionRun(Vertx vertx, Duration execTimeout) {
+    FunctionRun(Vertx vertx, List<String> command, Duration execTimeout, ProcessIo io, LogPump stderr) {
         this.vertx = vertx;
+        this.command = command;
         this.execTimeout = execTimeout;
+        this.io = io;
+        this.stderr = stderr;
     }
 
     /**
-     * Starts the process. Blocks (process creation takes milliseconds): call it on a {@link ProcessIo} thread.
+     * Starts the process with the request's environment and forwards its stderr to the log. Blocks (process creation
+     * takes milliseconds): call it on a {@link ProcessIo} thread.
      *
      * @throws ChildProcess.MissingProgramException when the program cannot be run
      */
-    public void start(List<String> command, Map<String, String> environment, ProcessIo io, LogPump stderr) {
+    public void start(Map<String, String> environment) {
         ChildProcess started = ChildProcess.start(command, environment);
         child = started;
         if (killed) {
@@ -41,8 +49,9 @@ public final class FunctionRun {
         io.execute(() -> stderr.pump(started.process().getErrorStream()));
     }
 
-    public OutputStream stdin() {
-        return child.process().getOutputStream();
+    /** The function's stdin, to pipe the request body into; it is written on a {@link ProcessIo} thread. */
+    public StdinStream stdin(Context context) {
+        return new StdinStream(context, child.process().getOutputStream(), io);
     }
 
     public InputStream stdout() {

@@ -1,0 +1,112 @@
+package dev.fwatchdog.mode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+import dev.fwatchdog.config.Settings;
+import dev.fwatchdog.process.CgiEnvironment;
+import dev.fwatchdog.process.ChildProcess.MissingProgramException;
+import dev.fwatchdog.process.FunctionRun;
+import dev.fwatchdog.process.FunctionRuns;
+import dev.fwatchdog.process.StdinStream;
+import dev.fwatchdog.route.RequestLog;
+import io.quarkus.arc.lookup.LookupIfProperty;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * streaming: one process per request, the body piped into its stdin as it arrives and its stdout sent to the client
+ * as it is written, both at once (WATCHDOG.md 4.3). Memory stays flat for any body size: both directions have
+ * back-pressure.
+ */
+@ApplicationScoped
+@LookupIfProperty(name = "watchdog.mode", stringValue = "streaming")
+public class StreamingMode implements FunctionMode {
+
+    private static final int READ_SIZE = 64 * 1024;
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    FunctionRuns runs;
+
+    @Inject
+    RequestLog requestLog;
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        long start = System.nanoTime();
+        Map<String, String> environment = CgiEnvironment.of(ctx.request());
+        Context context = ctx.vertx().getOrCreateContext();
+        FunctionRun run = runs.prepare(ctx.vertx());
+        ResponseOutput output = new ResponseOutput(context, ctx.response(), settings.contentType());
+        ctx.response().closeHandler(closed -> {
+            run.kill();
+            output.clientGone();
+        });
+        ctx.request().pause();
+        runs.execute(ctx, () -> serve(ctx, context, run, environment, output, start));
+    }
+
+    /** On a process I/O thread, for the whole call. */
+    private void serve(RoutingContext ctx, Context context, FunctionRun run, Map<String, String> environment,
+            ResponseOutput output, long start) {
+        try {
+            run.start(environment);
+        } catch (MissingProgramException missing) {
+            context.runOnContext(back -> finish(ctx, output, missing.getMessage(), start));
+            return;
+        }
+        StdinStream stdin = run.stdin(context);
+        context.runOnContext(back -> ctx.request().pipeTo(stdin));
+        copy(run.stdout(), output);
+        String error = run.await();
+        // A function that exits before the body is over reads no more of it.
+        stdin.end();
+        context.runOnContext(back -> finish(ctx, output, error, start));
+    }
+
+    private static void copy(InputStream stdout, ResponseOutput output) {
+        byte[] chunk = new byte[READ_SIZE];
+        try (stdout) {
+            int n;
+            while ((n = stdout.read(chunk)) > 0) {
+                if (!output.write(Buffer.buffer(n).appendBytes(chunk, 0, n))) {
+                    return;
+                }
+            }
+        } catch (IOException killed) {
+            // the process is gone; await() tells how
+        } catch (InterruptedException shuttingDown) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** On the event loop, once the function has exited. */
+    private void finish(RoutingContext ctx, ResponseOutput output, String error, long start) {
+        long nanos = System.nanoTime() - start;
+        HttpServerResponse response = ctx.response();
+        if (response.closed()) {
+            requestLog.log(ctx.request(), "client gone", output.bytes(), nanos);
+            return;
+        }
+        if (error == null) {
+            output.begin();
+            response.end();
+            requestLog.log(ctx.request(), "200", output.bytes(), nanos);
+        } else if (!output.started()) {
+            response.setStatusCode(500).putHeader("Content-Type", "text/plain").end(error);
+            requestLog.log(ctx.request(), "500", error.length(), nanos);
+        } else {
+            // Output has gone out with a 200: break the chunked stream so the client sees an error, not a success.
+            response.reset();
+            requestLog.log(ctx.request(), "200 aborted (" + error + ")", output.bytes(), nanos);
+        }
+    }
+}
