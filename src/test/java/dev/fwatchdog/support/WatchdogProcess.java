@@ -50,13 +50,20 @@ public final class WatchdogProcess implements AutoCloseable {
 
     /** Starts the watchdog with free ports unless {@code environment} names them; arguments go to the command. */
     public static WatchdogProcess start(Map<String, String> environment, String... args) {
+        return start(List.of(), environment, args);
+    }
+
+    /** As {@link #start(Map, String...)}, with options for the JVM (e.g. {@code -Xmx64m}). */
+    public static WatchdogProcess start(List<String> jvmOptions, Map<String, String> environment, String... args) {
         try {
             Map<String, String> env = new HashMap<>(environment);
             env.computeIfAbsent("port", name -> Integer.toString(freePort()));
             env.computeIfAbsent("metrics_port", name -> Integer.toString(freePort()));
             Path tmpDir = Files.createTempDirectory("watchdog-it");
             env.computeIfAbsent("TMPDIR", name -> tmpDir.toString());
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString()));
+            List<String> command = new ArrayList<>(List.of(javaBinary()));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-jar", jar().toString()));
             command.addAll(List.of(args));
             ProcessBuilder builder = new ProcessBuilder(command);
             WATCHDOG_VARIABLES.forEach(builder.environment()::remove);

@@ -1,0 +1,167 @@
+package dev.fwatchdog.mode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+import dev.fwatchdog.support.WatchdogProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Fork modes on the packaged watchdog: what only a separate process shows (its log, its memory, its leaks). */
+class ForkModeIT {
+
+    private static final Duration START = Duration.ofSeconds(30);
+    private static final String DISPATCH = "sh src/test/resources/functions/dispatch.sh";
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @ValueSource(strings = { "serializing", "streaming" })
+    void missingProgramIsA500NamingIt(String mode) throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of("mode", mode, "fprocess", "/no/such/function --flag"))) {
+            watchdog.awaitHealthy(START);
+            HttpResponse<String> response = watchdog.post("/", "x");
+            assertEquals(500, response.statusCode());
+            assertTrue(response.body().contains("\"/no/such/function\""), response.body());
+            assertEquals(200, watchdog.get("/_/health").statusCode(), "the watchdog itself stays healthy");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "serializing", "streaming" })
+    void stderrIsForwardedLineByLineAndCallsAreLogged(String mode) throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of("mode", mode, "fprocess", DISPATCH,
+                "log_callid", "true"))) {
+            watchdog.awaitHealthy(START);
+            assertEquals("ok\n", watchdog.send(HttpRequest.newBuilder(watchdog.uri("/stderr"))
+                    .header("X-Call-Id", "call-42").POST(HttpRequest.BodyPublishers.noBody()).build()).body());
+            watchdog.awaitStderr("POST /stderr - 200", START);
+            String log = watchdog.stderr();
+            String date = "\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d ";
+            assertTrue(Pattern.compile("(?m)^" + date + "stderr: line one$").matcher(log).find(), log);
+            assertTrue(Pattern.compile("(?m)^" + date + "stderr: line two$").matcher(log).find(), log);
+            assertTrue(Pattern.compile("(?m)^" + date + "POST /stderr - 200 - ContentLength: 3B \\(\\d+\\.\\d{4}s\\) \\[call-42\\]$")
+                    .matcher(log).find(), log);
+        }
+    }
+
+    @Test
+    void rawFunctionLogLinesWithoutPrefix() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of("mode", "streaming", "fprocess", DISPATCH,
+                "prefix_logs", "false"))) {
+            watchdog.awaitHealthy(START);
+            watchdog.post("/stderr", "");
+            watchdog.awaitStderr("no newline at the end", START);
+            assertTrue(watchdog.stderr().lines().anyMatch("line one"::equals), watchdog.stderr());
+        }
+    }
+
+    /** 1 GiB through cat and back with a 64 MiB heap: streaming keeps memory flat in both directions. */
+    @Test
+    void oneGibibyteThroughCatWithSmallHeap() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(List.of("-Xmx64m"),
+                Map.of("mode", "streaming", "fprocess", "cat", "exec_timeout", "0"))) {
+            watchdog.awaitHealthy(START);
+            Path sent = tmp.resolve("sent.sha256");
+            Path received = tmp.resolve("received.sha256");
+            String pipeline = "head -c 1073741824 /dev/urandom | tee >(sha256sum > " + sent + ") "
+                    + "| curl -sS --fail -T - -X POST " + watchdog.uri("/big") + " | sha256sum > " + received;
+            Process client = new ProcessBuilder("bash", "-c", pipeline).inheritIO().start();
+            assertTrue(client.waitFor(5, TimeUnit.MINUTES), "1 GiB did not pass within 5 minutes");
+            assertEquals(0, client.exitValue());
+            Thread.sleep(200);
+            String expected = Files.readString(sent).split(" ")[0];
+            assertEquals(64, expected.length());
+            assertEquals(expected, Files.readString(received).split(" ")[0]);
+            assertTrue(watchdog.stderr().contains("POST /big - 200 - ContentLength: 1073741824B"), watchdog.stderr());
+        }
+    }
+
+    /** 10,000 calls at 8 at a time: afterwards no more file descriptors, threads or child processes than before. */
+    @ParameterizedTest
+    @ValueSource(strings = { "serializing", "streaming" })
+    void noLeaksAfterTenThousandCalls(String mode) throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of("mode", mode, "fprocess", "cat"))) {
+            watchdog.awaitHealthy(START);
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            load(watchdog, client, 400);
+            Thread.sleep(500);
+            Resources before = Resources.of(watchdog.pid());
+            assertEquals(10_000, load(watchdog, client, 10_000));
+            Thread.sleep(1000);
+            Resources after = Resources.of(watchdog.pid());
+            assertEquals(0, after.children(), "child processes left: " + after);
+            assertTrue(after.fds() <= before.fds() + 2, "file descriptors: " + before + " -> " + after);
+            assertTrue(after.threads() <= before.threads() + 2, "threads: " + before + " -> " + after);
+            // Process I/O threads idle in their pool for a while; they are bounded by the concurrency, not the count.
+            assertTrue(after.ioThreads() <= 3 * 8 + 3, "process I/O threads: " + before + " -> " + after);
+        }
+    }
+
+    /** Sends {@code count} POSTs, 8 at a time; returns how many came back 200 with the body echoed. */
+    private static int load(WatchdogProcess watchdog, HttpClient client, int count) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        AtomicInteger remaining = new AtomicInteger(count);
+        AtomicInteger ok = new AtomicInteger();
+        List<Future<?>> workers = new ArrayList<>();
+        String body = "x".repeat(1024);
+        for (int i = 0; i < 8; i++) {
+            workers.add(senders.submit(() -> {
+                while (remaining.getAndDecrement() > 0) {
+                    HttpResponse<String> response = client.send(HttpRequest.newBuilder(watchdog.uri("/load"))
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 200 && response.body().equals(body)) {
+                        ok.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get(5, TimeUnit.MINUTES);
+        }
+        senders.shutdown();
+        return ok.get();
+    }
+
+    /** Open file descriptors, threads (process I/O threads apart) and child processes of a process. */
+    private record Resources(long fds, long threads, long ioThreads, long children) {
+        static Resources of(long pid) throws Exception {
+            Path proc = Path.of("/proc", Long.toString(pid));
+            List<String> names = new ArrayList<>();
+            try (var tasks = Files.list(proc.resolve("task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        names.add(Files.readString(task.resolve("comm")).trim());
+                    } catch (java.io.IOException ended) {
+                        // the thread ended while we looked
+                    }
+                }
+            }
+            long io = names.stream().filter(name -> name.startsWith("function-io")).count();
+            try (var fds = Files.list(proc.resolve("fd"))) {
+                return new Resources(fds.count(), names.size() - io, io,
+                        ProcessHandle.of(pid).orElseThrow().children().count());
+            }
+        }
+    }
+}
