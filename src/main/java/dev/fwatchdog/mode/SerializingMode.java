@@ -61,10 +61,14 @@ public class SerializingMode implements FunctionMode {
         } catch (MissingProgramException missing) {
             return new Outcome(null, missing.getMessage());
         }
-        // Written by another thread: a function may write output before it has read all its input.
-        StdinStream stdin = run.stdin(context);
-        stdin.write(body);
-        stdin.end();
+        if (body.length() <= FunctionRun.SMALL_INPUT) {
+            run.writeSmallInput(body);
+        } else {
+            // Written by another thread: a function may write output before it has read all its input.
+            StdinStream stdin = run.stdin(context);
+            stdin.write(body);
+            stdin.end();
+        }
         byte[] stdout;
         try (var in = run.stdout()) {
             stdout = in.readAllBytes();

@@ -13,7 +13,10 @@ import dev.fwatchdog.process.StdinStream;
 import dev.fwatchdog.route.RequestLog;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,26 +53,58 @@ public class StreamingMode implements FunctionMode {
             run.kill();
             output.clientGone();
         });
-        ctx.request().pause();
-        runs.execute(ctx, () -> serve(ctx, context, run, environment, output, start));
+        HttpServerRequest request = ctx.request();
+        if (smallBody(request)) {
+            // A few bytes: take them whole and save the thread that would stream them.
+            Future<Buffer> body = request.body();
+            // Quarkus hands routes a paused request; body() reads it only once resumed.
+            request.resume();
+            body.onFailure(ctx::fail).onSuccess(input -> runs.execute(ctx,
+                    () -> serve(ctx, context, run, environment, output, start, () -> {
+                        run.writeSmallInput(input);
+                        return null;
+                    })));
+        } else {
+            request.pause();
+            runs.execute(ctx, () -> serve(ctx, context, run, environment, output, start, () -> {
+                StdinStream stdin = run.stdin(context);
+                context.runOnContext(back -> request.pipeTo(stdin));
+                return stdin;
+            }));
+        }
+    }
+
+    private static boolean smallBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        try {
+            return length != null && Long.parseLong(length) <= FunctionRun.SMALL_INPUT;
+        } catch (NumberFormatException notANumber) {
+            return false;
+        }
     }
 
     /** On a process I/O thread, for the whole call. */
     private void serve(RoutingContext ctx, Context context, FunctionRun run, Map<String, String> environment,
-            ResponseOutput output, long start) {
+            ResponseOutput output, long start, Input input) {
         try {
             run.start(environment);
         } catch (MissingProgramException missing) {
             context.runOnContext(back -> finish(ctx, output, missing.getMessage(), start));
             return;
         }
-        StdinStream stdin = run.stdin(context);
-        context.runOnContext(back -> ctx.request().pipeTo(stdin));
+        StdinStream stdin = input.feed();
         copy(run.stdout(), output);
         String error = run.await();
-        // A function that exits before the body is over reads no more of it.
-        stdin.end();
+        if (stdin != null) {
+            // A function that exits before the body is over reads no more of it.
+            stdin.end();
+        }
         context.runOnContext(back -> finish(ctx, output, error, start));
+    }
+
+    /** Starts feeding the request body to the function; returns the stream to close when the run ends, if any. */
+    private interface Input {
+        StdinStream feed();
     }
 
     private static void copy(InputStream stdout, ResponseOutput output) {

@@ -1,12 +1,15 @@
 package dev.fwatchdog.process;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * One run of the function for one request (serializing and streaming modes). It is killed, with everything it
@@ -47,6 +50,22 @@ public final class FunctionRun {
             timer = vertx.setTimer(Math.max(1, execTimeout.toMillis()), fired -> kill());
         }
         io.execute(() -> stderr.pump(started.process().getErrorStream()));
+    }
+
+    /**
+     * Bodies up to this size are written to stdin by the calling thread: a new pipe holds at least one page
+     * (PIPE_BUF, 4 KiB on Linux), so the write cannot block even if the function reads nothing, and no thread
+     * has to be woken for it.
+     */
+    public static final int SMALL_INPUT = 4096;
+
+    /** Writes a body of at most {@link #SMALL_INPUT} bytes to stdin and closes it. */
+    public void writeSmallInput(Buffer body) {
+        try (OutputStream stdin = child.process().getOutputStream()) {
+            stdin.write(body.getBytes());
+        } catch (IOException functionClosedItsInput) {
+            // its choice: the answer is what it writes
+        }
     }
 
     /** The function's stdin, to pipe the request body into; it is written on a {@link ProcessIo} thread. */
