@@ -1,0 +1,50 @@
+# Shared by the bench scripts: start and stop the packaged watchdog, medians.
+# The watchdog listens on loopback ports of its own so a dev-mode watchdog on 8080 does not get in the way.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+OUT="$BENCH_DIR/out"
+PORT=${BENCH_PORT:-18080}
+METRICS_PORT=${BENCH_METRICS_PORT:-18081}
+# The JVM flags we recommend for a function container (small heap, serial GC); override with WATCHDOG_JVM.
+WATCHDOG_JVM=${WATCHDOG_JVM:--Xmx64m -XX:+UseSerialGC}
+mkdir -p "$OUT"
+
+need() {
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "bench needs $tool (apt-get install $tool)" >&2; exit 1; }
+  done
+}
+
+build_jar() {
+  [ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
+}
+
+# start_watchdog VAR=value... : runs the jar with those variables, waits for /_/health; sets WATCHDOG_PID.
+start_watchdog() {
+  env "$@" port=$PORT metrics_port=$METRICS_PORT TMPDIR="$OUT" \
+    java $WATCHDOG_JVM -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$OUT/watchdog.out" 2>"$OUT/watchdog.err" &
+  WATCHDOG_PID=$!
+  for _ in $(seq 1 200); do
+    curl -sf "http://127.0.0.1:$PORT/_/health" >/dev/null 2>&1 && return 0
+    sleep 0.05
+  done
+  echo "the watchdog did not start:" >&2; cat "$OUT/watchdog.err" >&2; exit 1
+}
+
+stop_watchdog() {
+  kill "$WATCHDOG_PID" 2>/dev/null; wait "$WATCHDOG_PID" 2>/dev/null || true
+}
+
+peak_rss_mb() {
+  awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# median of the numbers given as arguments
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'
+}
