@@ -43,10 +43,7 @@ public class SerializingMode implements FunctionMode {
         FunctionRun run = runs.prepare(ctx.vertx());
         ctx.response().closeHandler(closed -> run.kill());
         Context context = ctx.vertx().getOrCreateContext();
-        var wholeBody = ctx.request().body();
-        // Quarkus hands routes a paused request; body() reads it only once resumed.
-        ctx.request().resume();
-        wholeBody.onFailure(ctx::fail).onSuccess(body -> {
+        WholeBody.of(ctx).onSuccess(body -> {
             runs.execute(ctx, () -> {
                 Outcome outcome = run(run, context, environment, body);
                 context.runOnContext(back -> respond(ctx, outcome, start));

@@ -13,7 +13,6 @@ import dev.fwatchdog.process.StdinStream;
 import dev.fwatchdog.route.RequestLog;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -56,10 +55,7 @@ public class StreamingMode implements FunctionMode {
         HttpServerRequest request = ctx.request();
         if (smallBody(request)) {
             // A few bytes: take them whole and save the thread that would stream them.
-            Future<Buffer> body = request.body();
-            // Quarkus hands routes a paused request; body() reads it only once resumed.
-            request.resume();
-            body.onFailure(ctx::fail).onSuccess(input -> runs.execute(ctx,
+            WholeBody.of(ctx).onSuccess(input -> runs.execute(ctx,
                     () -> serve(ctx, context, run, environment, output, start, () -> {
                         run.writeSmallInput(input);
                         return null;

@@ -38,8 +38,10 @@ public final class WatchdogProcess implements AutoCloseable {
     public final int port;
     public final int metricsPort;
     public final Path tmpDir;
+    private final boolean ownTmpDir;
 
-    private WatchdogProcess(Process process, int port, int metricsPort, Path tmpDir) {
+    private WatchdogProcess(Process process, int port, int metricsPort, Path tmpDir, boolean ownTmpDir) {
+        this.ownTmpDir = ownTmpDir;
         this.process = process;
         this.port = port;
         this.metricsPort = metricsPort;
@@ -59,8 +61,10 @@ public final class WatchdogProcess implements AutoCloseable {
             Map<String, String> env = new HashMap<>(environment);
             env.computeIfAbsent("port", name -> Integer.toString(freePort()));
             env.computeIfAbsent("metrics_port", name -> Integer.toString(freePort()));
-            Path tmpDir = Files.createTempDirectory("watchdog-it");
-            env.computeIfAbsent("TMPDIR", name -> tmpDir.toString());
+            boolean ownTmpDir = !env.containsKey("TMPDIR");
+            if (ownTmpDir) {
+                env.put("TMPDIR", Files.createTempDirectory("watchdog-it").toString());
+            }
             List<String> command = new ArrayList<>(List.of(javaBinary()));
             command.addAll(jvmOptions);
             command.addAll(List.of("-jar", jar().toString()));
@@ -69,7 +73,7 @@ public final class WatchdogProcess implements AutoCloseable {
             WATCHDOG_VARIABLES.forEach(builder.environment()::remove);
             builder.environment().putAll(env);
             return new WatchdogProcess(builder.start(), parsePort(env.get("port")), parsePort(env.get("metrics_port")),
-                    Path.of(env.get("TMPDIR")));
+                    Path.of(env.get("TMPDIR")), ownTmpDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -185,11 +189,22 @@ public final class WatchdogProcess implements AutoCloseable {
         return stderr().lines().filter(line -> !line.isBlank()).toList();
     }
 
+    /** Ends the watchdog if it still runs, and removes the TMPDIR made for it with what it left there. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (!ownTmpDir) {
+            return;
+        }
+        try (var files = Files.walk(tmpDir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
