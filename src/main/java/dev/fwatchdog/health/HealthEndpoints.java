@@ -60,12 +60,13 @@ public class HealthEndpoints {
         return false;
     }
 
-    /** 503 when the watchdog is not serving, 429 when it is full, else 200. */
+    /** 503 when the watchdog is not serving or its function server is not up, 429 when it is full, else 200. */
     private static int readinessStatus(SmallRyeHealth report) {
         if (!report.isDown()) {
             return 200;
         }
-        return down(report, ServingCheck.NAME).isPresent() ? 503 : 429;
+        boolean unavailable = down(report, ServingCheck.NAME).isPresent() || down(report, UpstreamCheck.NAME).isPresent();
+        return unavailable ? 503 : 429;
     }
 
     private static Optional<JsonObject> down(SmallRyeHealth report, String name) {

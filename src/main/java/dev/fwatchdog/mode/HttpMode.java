@@ -1,0 +1,234 @@
+package dev.fwatchdog.mode;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+import dev.fwatchdog.config.Durations;
+import dev.fwatchdog.config.InvalidSettingException;
+import dev.fwatchdog.config.Settings;
+import dev.fwatchdog.route.RequestLog;
+import io.quarkus.arc.lookup.LookupIfProperty;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * http: every call proxied to the function's own server (WATCHDOG.md 4.4), on the event loop, both bodies streamed
+ * with back-pressure. Host, every header value, the client's Content-Length and the upstream's status come through;
+ * hop-by-hop headers do not, in either direction.
+ */
+@ApplicationScoped
+@LookupIfProperty(name = "watchdog.mode", stringValue = "http")
+public class HttpMode implements FunctionMode {
+
+    /** RFC 9110 7.6.1: meant for one connection, never forwarded. */
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+
+    @Inject
+    Settings settings;
+
+    @Inject
+    Upstream upstream;
+
+    @Inject
+    RequestLog requestLog;
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        Call call = new Call(ctx, System.nanoTime());
+        long timeout = timeoutMillis(request);
+        if (timeout > 0) {
+            long timer = ctx.vertx().setTimer(timeout, fired -> call.timedOut());
+            ctx.addEndHandler(ended -> ctx.vertx().cancelTimer(timer));
+        }
+        ctx.addEndHandler(ended -> requestLog.log(request,
+                ctx.response().getStatusCode() + " " + ctx.response().getStatusMessage(),
+                ctx.response().bytesWritten(), System.nanoTime() - call.start));
+        request.pause();
+        Future<Buffer> wholeBody = settings.bufferRequestBody() ? WholeBody.of(ctx) : null;
+        upstream.accepting()
+                .compose(up -> upstream.client().request(options(request)))
+                .onSuccess(upstreamRequest -> call.send(upstreamRequest, wholeBody))
+                .onFailure(call::failed);
+    }
+
+    /** exec_timeout, shortened (never lengthened) by an X-Timeout header; 0 means none. */
+    private long timeoutMillis(HttpServerRequest request) {
+        long limit = settings.execTimeout().toMillis();
+        String header = request.getHeader("X-Timeout");
+        if (header != null) {
+            try {
+                long asked = Durations.parse("X-Timeout", header).toMillis();
+                if (asked > 0 && (limit == 0 || asked < limit)) {
+                    return asked;
+                }
+            } catch (InvalidSettingException unreadable) {
+                // keep exec_timeout
+            }
+        }
+        return limit;
+    }
+
+    private RequestOptions options(HttpServerRequest request) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setURI(upstream.basePath() + request.uri())
+                .setFollowRedirects(false);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        Set<String> dropped = hopByHop(request.headers());
+        request.headers().forEach(header -> {
+            if (!dropped.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                headers.add(header.getKey(), header.getValue());
+            }
+        });
+        String host = request.getHeader(HttpHeaders.HOST);
+        String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        if (client != null) {
+            String forwardedFor = request.getHeader("X-Forwarded-For");
+            headers.set("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
+        }
+        if (host != null && !headers.contains("X-Forwarded-Host")) {
+            headers.set("X-Forwarded-Host", host);
+        }
+        if (!headers.contains("X-Forwarded-Proto")) {
+            headers.set("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme());
+        }
+        return options.setHeaders(headers);
+    }
+
+    /** The hop-by-hop headers of a message: the fixed set plus those its Connection header names. */
+    private static Set<String> hopByHop(MultiMap headers) {
+        Set<String> names = new HashSet<>(HOP_BY_HOP);
+        for (String connection : headers.getAll(HttpHeaders.CONNECTION)) {
+            for (String name : connection.split(",")) {
+                names.add(name.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
+    /** One proxied call: its two sides, and what to answer when something goes wrong. */
+    private final class Call {
+        private final RoutingContext ctx;
+        private final long start;
+        private HttpClientRequest upstreamRequest;
+
+        Call(RoutingContext ctx, long start) {
+            this.ctx = ctx;
+            this.start = start;
+        }
+
+        void send(HttpClientRequest upstreamRequest, Future<Buffer> wholeBody) {
+            this.upstreamRequest = upstreamRequest;
+            HttpServerRequest request = ctx.request();
+            HttpServerResponse response = ctx.response();
+            if (response.ended() || response.closed()) {
+                upstreamRequest.reset();
+                return;
+            }
+            response.closeHandler(gone -> upstreamRequest.reset());
+            String host = request.getHeader(HttpHeaders.HOST);
+            if (host != null) {
+                upstreamRequest.authority(io.vertx.core.net.HostAndPort.parseAuthority(host, -1));
+            }
+            upstreamRequest.response().onSuccess(this::respond).onFailure(this::failed);
+            if (wholeBody != null) {
+                wholeBody.onSuccess(body -> upstreamRequest.putHeader(HttpHeaders.CONTENT_LENGTH,
+                        Integer.toString(body.length())).end(body));
+            } else if (request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+                request.pipeTo(upstreamRequest);
+            } else if (isChunked(request)) {
+                upstreamRequest.setChunked(true);
+                request.pipeTo(upstreamRequest);
+            } else {
+                upstreamRequest.end();
+                request.resume();
+            }
+        }
+
+        private void respond(HttpClientResponse upstreamResponse) {
+            HttpServerResponse response = ctx.response();
+            if (response.ended() || response.closed()) {
+                return;
+            }
+            response.setStatusCode(upstreamResponse.statusCode()).setStatusMessage(upstreamResponse.statusMessage());
+            Set<String> dropped = hopByHop(upstreamResponse.headers());
+            upstreamResponse.headers().forEach(header -> {
+                if (!dropped.contains(header.getKey().toLowerCase(Locale.ROOT))) {
+                    response.headers().add(header.getKey(), header.getValue());
+                }
+            });
+            response.putHeader("X-Duration-Seconds",
+                    String.format(Locale.ROOT, "%.6f", (System.nanoTime() - start) / 1e9));
+            if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH) && hasBody(upstreamResponse)) {
+                response.setChunked(true);
+            }
+            upstreamResponse.pipeTo(response).onFailure(broken -> response.reset());
+        }
+
+        private boolean hasBody(HttpClientResponse upstreamResponse) {
+            int status = upstreamResponse.statusCode();
+            return ctx.request().method() != HttpMethod.HEAD && status != 204 && status != 304 && status >= 200;
+        }
+
+        /** The function server could not be reached, or dropped the call. */
+        void failed(Throwable cause) {
+            HttpServerResponse response = ctx.response();
+            if (response.ended()) {
+                return;
+            }
+            if (response.headWritten() || response.closed()) {
+                response.reset();
+                return;
+            }
+            internalError(502, "function server error: " + describe(cause));
+        }
+
+        /** Answers 504 first, then cancels the upstream call (whose failure then finds the call answered). */
+        void timedOut() {
+            HttpServerResponse response = ctx.response();
+            if (response.headWritten()) {
+                response.reset();
+            } else if (!response.closed()) {
+                String waited = Durations.format(Duration.ofNanos(System.nanoTime() - start));
+                internalError(504, upstream.hasAccepted()
+                        ? "function server did not answer within " + waited
+                        : "function server did not start accepting connections within " + waited);
+            }
+            if (upstreamRequest != null) {
+                upstreamRequest.reset();
+            }
+        }
+
+        private void internalError(int status, String text) {
+            ctx.response().setStatusCode(status)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+                    .putHeader("X-OpenFaaS-Internal", "of-watchdog")
+                    .end(text + "\n");
+        }
+    }
+
+    private static boolean isChunked(HttpServerRequest request) {
+        String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+        return encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked");
+    }
+
+    private static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}
