@@ -46,14 +46,25 @@ public class HttpMode implements FunctionMode {
     @Inject
     RequestLog requestLog;
 
+    @Inject
+    WebSocketProxy webSockets;
+
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        if ("websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
+            webSockets.proxy(ctx);
+            return;
+        }
         Call call = new Call(ctx, System.nanoTime());
         long timeout = timeoutMillis(request);
         if (timeout > 0) {
             long timer = ctx.vertx().setTimer(timeout, fired -> call.timedOut());
             ctx.addEndHandler(ended -> ctx.vertx().cancelTimer(timer));
+            if (isEventStream(request)) {
+                // exec_timeout bounds only the wait for the function server: the stream itself may last.
+                upstream.accepting().onSuccess(up -> ctx.vertx().cancelTimer(timer));
+            }
         }
         ctx.addEndHandler(ended -> requestLog.log(request,
                 ctx.response().getStatusCode() + " " + ctx.response().getStatusMessage(),
@@ -64,6 +75,12 @@ public class HttpMode implements FunctionMode {
                 .compose(up -> upstream.client().request(options(request)))
                 .onSuccess(upstreamRequest -> call.send(upstreamRequest, wholeBody))
                 .onFailure(call::failed);
+    }
+
+    /** Server-sent events and ndjson streams last as long as the function keeps them open: no exec_timeout. */
+    private static boolean isEventStream(HttpServerRequest request) {
+        String accept = request.getHeader(HttpHeaders.ACCEPT);
+        return accept != null && (accept.contains("text/event-stream") || accept.contains("application/x-ndjson"));
     }
 
     /** exec_timeout, shortened (never lengthened) by an X-Timeout header; 0 means none. */
@@ -111,7 +128,7 @@ public class HttpMode implements FunctionMode {
     }
 
     /** The hop-by-hop headers of a message: the fixed set plus those its Connection header names. */
-    private static Set<String> hopByHop(MultiMap headers) {
+    static Set<String> hopByHop(MultiMap headers) {
         Set<String> names = new HashSet<>(HOP_BY_HOP);
         for (String connection : headers.getAll(HttpHeaders.CONNECTION)) {
             for (String name : connection.split(",")) {

@@ -33,6 +33,19 @@ public final class TestUpstream {
         server.createContext("/", TestUpstream::handle);
         server.start();
         System.out.println("test upstream listening on " + port);
+        // A safety net for the test suite: if the watchdog is killed outright, its end of our stdin closes.
+        Thread orphaned = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // keep reading until the parent is gone
+                }
+            } catch (IOException gone) {
+                // same
+            }
+            System.exit(70);
+        });
+        orphaned.setDaemon(true);
+        orphaned.start();
     }
 
     private static void handle(HttpExchange exchange) throws IOException {

@@ -189,12 +189,18 @@ public final class WatchdogProcess implements AutoCloseable {
         return stderr().lines().filter(line -> !line.isBlank()).toList();
     }
 
-    /** Ends the watchdog if it still runs, and removes the TMPDIR made for it with what it left there. */
+    /**
+     * Ends the watchdog if it still runs (SIGTERM, so it stops its function process; SIGKILL if that takes over
+     * 15 s), and removes the TMPDIR made for it with what it left there.
+     */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+            process.destroy();
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
         }
         if (!ownTmpDir) {
             return;

@@ -1,0 +1,60 @@
+package dev.fwatchdog.mode;
+
+import java.util.Locale;
+import java.util.Set;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * http mode's websocket upgrades: the watchdog connects to the function server first, so a refusal is still a plain
+ * 502, then upgrades the client and relays frames both ways, text staying text, until either side closes. No
+ * exec_timeout: a websocket lasts as long as its two ends want.
+ */
+@ApplicationScoped
+public class WebSocketProxy {
+
+    @Inject
+    Upstream upstream;
+
+    public void proxy(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setURI(upstream.basePath() + request.uri());
+        Set<String> dropped = HttpMode.hopByHop(request.headers());
+        request.headers().forEach(header -> {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (name.equals("sec-websocket-protocol")) {
+                for (String protocol : header.getValue().split(",")) {
+                    options.addSubProtocol(protocol.trim());
+                }
+            } else if (!dropped.contains(name) && !name.startsWith("sec-websocket-")) {
+                options.addHeader(header.getKey(), header.getValue());
+            }
+        });
+        upstream.accepting()
+                .compose(up -> upstream.client().webSocket(options))
+                .onSuccess(toFunction -> request.toWebSocket()
+                        .onSuccess(toClient -> relay(toClient, toFunction))
+                        .onFailure(failed -> toFunction.close()))
+                .onFailure(failed -> ctx.response().setStatusCode(502)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
+                        .putHeader("X-OpenFaaS-Internal", "of-watchdog")
+                        .end("function server refused the websocket: " + failed.getMessage() + "\n"));
+    }
+
+    private static void relay(ServerWebSocket client, WebSocket function) {
+        client.frameHandler(function::writeFrame);
+        function.frameHandler(client::writeFrame);
+        client.closeHandler(closed -> function.close());
+        function.closeHandler(closed -> client.close());
+        client.exceptionHandler(broken -> function.close());
+        function.exceptionHandler(broken -> client.close());
+    }
+}

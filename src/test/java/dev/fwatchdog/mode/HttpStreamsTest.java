@@ -1,0 +1,164 @@
+package dev.fwatchdog.mode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.fwatchdog.support.WatchdogProcess;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * http mode with a function server that speaks websockets and long streams: a Vert.x server in the test JVM (the
+ * function process is a plain sleep). exec_timeout is 1 s, shorter than the streams, and http_buffer_req_body is on.
+ */
+@QuarkusTest
+@TestProfile(HttpStreamsTest.Streams.class)
+class HttpStreamsTest {
+
+    /**
+     * Chosen once per JVM: the profile and the test class run in different class loaders, so a static field would
+     * be initialised twice with two different ports.
+     */
+    static final int UPSTREAM_PORT = Integer.parseInt(System.getProperties().computeIfAbsent(
+            "test.streams.upstream-port", key -> Integer.toString(WatchdogProcess.freePort())).toString());
+    static final Vertx UPSTREAM_VERTX = Vertx.vertx();
+    static final CountDownLatch HANGING_CALL_CANCELLED = new CountDownLatch(1);
+    static HttpServer upstream;
+
+    public static class Streams implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("watchdog.mode", "http",
+                    "watchdog.function-process", "sleep 3600",
+                    "watchdog.upstream-url", "http://127.0.0.1:" + UPSTREAM_PORT,
+                    "watchdog.exec-timeout", "1s",
+                    "watchdog.http-buffer-req-body", "true");
+        }
+    }
+
+    @BeforeAll
+    static void startFunctionServer() throws Exception {
+        upstream = UPSTREAM_VERTX.createHttpServer().requestHandler(request -> {
+            switch (request.path()) {
+                case "/ws" -> request.toWebSocket().onSuccess(ws -> {
+                    ws.textMessageHandler(text -> ws.writeTextMessage("echo: " + text));
+                    ws.binaryMessageHandler(ws::writeBinaryMessage);
+                });
+                case "/events" -> {
+                    request.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
+                    for (int i = 1; i <= 4; i++) {
+                        int n = i;
+                        UPSTREAM_VERTX.setTimer(500L * i, t -> {
+                            request.response().write("data: event " + n + "\n\n");
+                            if (n == 4) {
+                                request.response().end();
+                            }
+                        });
+                    }
+                }
+                case "/body" -> request.body().onSuccess(body -> request.response().end(
+                        "content-length=" + request.getHeader("Content-Length")
+                                + " transfer-encoding=" + request.getHeader("Transfer-Encoding")
+                                + " bytes=" + body.length()));
+                case "/hang" -> request.connection().closeHandler(closed -> HANGING_CALL_CANCELLED.countDown());
+                default -> request.response().setStatusCode(404).end();
+            }
+        }).listen(UPSTREAM_PORT, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    static void stopFunctionServer() {
+        UPSTREAM_VERTX.close();
+    }
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Test
+    void websocketsWorkEndToEnd() throws Exception {
+        WebSocket ws = UPSTREAM_VERTX.createHttpClient().webSocket(new WebSocketConnectOptions()
+                .setHost(root.getHost()).setPort(root.getPort()).setURI("/ws"))
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        CompletableFuture<String> text = new CompletableFuture<>();
+        CompletableFuture<Buffer> binary = new CompletableFuture<>();
+        ws.textMessageHandler(text::complete);
+        ws.binaryMessageHandler(binary::complete);
+        ws.writeTextMessage("hello");
+        assertEquals("echo: hello", text.get(10, TimeUnit.SECONDS));
+        ws.writeBinaryMessage(Buffer.buffer(new byte[] { 1, 2, 3 }));
+        assertEquals(Buffer.buffer(new byte[] { 1, 2, 3 }), binary.get(10, TimeUnit.SECONDS));
+        // Longer than exec_timeout: websockets have none.
+        Thread.sleep(1500);
+        CompletableFuture<String> later = new CompletableFuture<>();
+        ws.textMessageHandler(later::complete);
+        ws.writeTextMessage("still there");
+        assertEquals("echo: still there", later.get(10, TimeUnit.SECONDS));
+        ws.close();
+    }
+
+    @Test
+    void eventStreamsOutliveExecTimeout() throws Exception {
+        HttpResponse<InputStream> response = java.net.http.HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(root.toURI().resolve("/events")).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        List<String> events = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body()))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith("data: ")) {
+                    events.add(line);
+                }
+            }
+        }
+        assertEquals(List.of("data: event 1", "data: event 2", "data: event 3", "data: event 4"), events);
+    }
+
+    @Test
+    void bufferedBodiesGoWithContentLength() throws Exception {
+        HttpResponse<String> response = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(HttpRequest.newBuilder(root.toURI().resolve("/body"))
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(new byte[3000])))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("content-length=3000 transfer-encoding=null bytes=3000", response.body());
+    }
+
+    @Test
+    void aClientThatGoesAwayCancelsTheUpstreamCall() throws Exception {
+        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /hang HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300);
+        }
+        assertTrue(HANGING_CALL_CANCELLED.await(800, TimeUnit.MILLISECONDS),
+                "the upstream connection was not closed when the client left (exec_timeout is 1 s)");
+    }
+}
