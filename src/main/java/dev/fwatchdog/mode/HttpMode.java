@@ -2,6 +2,7 @@ package dev.fwatchdog.mode;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -129,8 +130,12 @@ public class HttpMode implements FunctionMode {
 
     /** The hop-by-hop headers of a message: the fixed set plus those its Connection header names. */
     static Set<String> hopByHop(MultiMap headers) {
+        List<String> connectionHeaders = headers.getAll(HttpHeaders.CONNECTION);
+        if (connectionHeaders.isEmpty()) {
+            return HOP_BY_HOP;
+        }
         Set<String> names = new HashSet<>(HOP_BY_HOP);
-        for (String connection : headers.getAll(HttpHeaders.CONNECTION)) {
+        for (String connection : connectionHeaders) {
             for (String name : connection.split(",")) {
                 names.add(name.trim().toLowerCase(Locale.ROOT));
             }
