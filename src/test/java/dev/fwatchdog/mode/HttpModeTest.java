@@ -11,18 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
+import dev.fwatchdog.support.Clients;
 import dev.fwatchdog.support.WatchdogProcess;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,9 +26,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpMethod;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -180,38 +173,16 @@ class HttpModeTest {
     void largeBodiesStreamBothWays() throws Exception {
         byte[] body = new byte[64 * 1024 * 1024];
         new Random(7).nextBytes(body);
-        HttpClient client = vertx.createHttpClient();
-        try {
-            Buffer echoed = client.request(HttpMethod.POST, root.getPort(), root.getHost(), "/echo")
-                    .compose(request -> request.send(Buffer.buffer(body)))
-                    .compose(response -> {
-                        assertEquals(200, response.statusCode());
-                        return response.body();
-                    })
-                    .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-            assertArrayEquals(body, echoed.getBytes());
-        } finally {
-            client.close();
-        }
+        assertArrayEquals(body, Clients.echo(vertx, root, "/echo", body));
     }
 
     @Test
     void serverSentEventsArriveAsTheyAreWritten() throws Exception {
-        HttpResponse<InputStream> response = java.net.http.HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(root.toURI().resolve("/events")).header("Accept", "text/event-stream").build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, response.statusCode());
-        List<Long> arrivals = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body()))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.startsWith("data: ")) {
-                    arrivals.add(System.nanoTime());
-                }
-            }
-        }
-        assertEquals(3, arrivals.size());
-        long spread = (arrivals.get(2) - arrivals.get(0)) / 1_000_000;
+        List<Clients.TimedLine> events = Clients.timedLines(HttpRequest.newBuilder(root.toURI().resolve("/events"))
+                .header("Accept", "text/event-stream").build()).stream()
+                .filter(line -> line.text().startsWith("data: ")).toList();
+        assertEquals(3, events.size());
+        long spread = Clients.spreadMillis(events);
         assertTrue(spread >= 600, "events arrived within " + spread + " ms: buffered, not streamed");
     }
 

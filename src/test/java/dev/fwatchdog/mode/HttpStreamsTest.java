@@ -3,22 +3,19 @@ package dev.fwatchdog.mode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.fwatchdog.support.Clients;
 import dev.fwatchdog.support.WatchdogProcess;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -124,19 +121,9 @@ class HttpStreamsTest {
 
     @Test
     void eventStreamsOutliveExecTimeout() throws Exception {
-        HttpResponse<InputStream> response = java.net.http.HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(root.toURI().resolve("/events")).header("Accept", "text/event-stream").build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, response.statusCode());
-        List<String> events = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body()))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.startsWith("data: ")) {
-                    events.add(line);
-                }
-            }
-        }
+        List<String> events = Clients.timedLines(HttpRequest.newBuilder(root.toURI().resolve("/events"))
+                .header("Accept", "text/event-stream").build()).stream()
+                .map(Clients.TimedLine::text).filter(line -> line.startsWith("data: ")).toList();
         assertEquals(List.of("data: event 1", "data: event 2", "data: event 3", "data: event 4"), events);
     }
 
