@@ -118,6 +118,49 @@ class HttpModeIT {
         }
     }
 
+    /** 2 GiB up through the proxy with a 64 MiB heap: the request body streams, it is never held. */
+    @Test
+    void twoGibibyteUploadWithSmallHeap() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(List.of("-Xmx64m"),
+                http(WatchdogProcess.freePort(), "exec_timeout", "0"))) {
+            watchdog.awaitHealthy(START);
+            awaitReady(watchdog);
+            Process client = new ProcessBuilder("bash", "-c", "head -c 2147483648 /dev/zero | curl -sS --fail "
+                    + "-T - -X POST " + watchdog.uri("/headers")).start();
+            String answer = new String(client.getInputStream().readAllBytes());
+            assertTrue(client.waitFor(5, java.util.concurrent.TimeUnit.MINUTES));
+            assertEquals(0, client.exitValue(), new String(client.getErrorStream().readAllBytes()));
+            assertTrue(answer.contains("body-bytes: 2147483648"), answer);
+        }
+    }
+
+    /** The OpenFaaS Node templates' way: `node index.js`, a plain Node http server, when this machine has node. */
+    @Test
+    void nodeTemplateStyleFunction() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(nodeInstalled(), "node is not installed");
+        int port = WatchdogProcess.freePort();
+        try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of("mode", "http",
+                "fprocess", "node bench/upstream.js " + port, "upstream_url", "http://127.0.0.1:" + port))) {
+            watchdog.awaitHealthy(START);
+            awaitReady(watchdog);
+            HttpResponse<String> response = watchdog.post("/", "ignored");
+            assertEquals(200, response.statusCode());
+            assertEquals("Hello from the function\n", response.body());
+            long child = childPid(watchdog);
+            watchdog.terminate();
+            watchdog.awaitExit(START);
+            Pids.awaitAllEnded(List.of(child), Duration.ofSeconds(2));
+        }
+    }
+
+    private static boolean nodeInstalled() {
+        try {
+            return new ProcessBuilder("node", "--version").start().waitFor() == 0;
+        } catch (java.io.IOException | InterruptedException missing) {
+            return false;
+        }
+    }
+
     private static void awaitReady(WatchdogProcess watchdog) throws Exception {
         for (int i = 0; i < 400; i++) {
             if (watchdog.get("/_/ready").statusCode() == 200) {
