@@ -8,6 +8,8 @@ import java.nio.file.Path;
 
 import dev.fwatchdog.config.InvalidSettingException;
 import dev.fwatchdog.config.Settings;
+import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusBindException;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -69,8 +71,12 @@ public class Main {
         }
     }
 
+    /**
+     * Quarkus calls this when the application ends. A start-up failure becomes one line; everything else, including
+     * a dev-mode reload (which must not end the JVM), is left to Quarkus' own handler.
+     */
     private static void exit(int code, Throwable failure) {
-        if (failure != null) {
+        if (failure != null && LaunchMode.current() != LaunchMode.DEVELOPMENT) {
             for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
                 if (cause instanceof InvalidSettingException invalid) {
                     fail(invalid.getMessage());
@@ -80,9 +86,8 @@ public class Main {
                 }
             }
             failure.printStackTrace();
-            System.exit(1);
         }
-        System.exit(code);
+        ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(code, failure);
     }
 
     private static void fail(String line) {
