@@ -35,16 +35,22 @@ public final class LogPump {
     public void pump(InputStream in) {
         byte[] chunk = new byte[8192];
         LineBuffer line = new LineBuffer();
+        // A newline right after a split ends the line already forwarded: no empty line for it.
+        boolean justSplit = false;
         try (in) {
             int n;
             while ((n = in.read(chunk)) > 0) {
                 for (int i = 0; i < n; i++) {
                     byte b = chunk[i];
                     if (b == '\n') {
-                        emit(line);
+                        if (!justSplit) {
+                            emit(line);
+                        }
+                        justSplit = false;
                     } else {
                         line.write(b);
-                        if (maxLine > 0 && line.size() >= maxLine) {
+                        justSplit = maxLine > 0 && line.size() >= maxLine;
+                        if (justSplit) {
                             emit(line);
                         }
                     }
