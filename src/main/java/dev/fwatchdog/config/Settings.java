@@ -92,7 +92,7 @@ public record Settings(
         return Arrays.stream(commandLine.trim().split(" +")).filter(word -> !word.isEmpty()).toList();
     }
 
-    public static boolean bool(String variable, Optional<String> value) {
+    private static boolean bool(String variable, Optional<String> value) {
         if (value.isEmpty()) {
             return false;
         }

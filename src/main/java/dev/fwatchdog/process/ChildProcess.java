@@ -17,11 +17,9 @@ public final class ChildProcess {
     }
 
     private final Process process;
-    private final String program;
 
-    private ChildProcess(Process process, String program) {
+    private ChildProcess(Process process) {
         this.process = process;
-        this.program = program;
     }
 
     /**
@@ -33,7 +31,7 @@ public final class ChildProcess {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(extraEnvironment);
         try {
-            return new ChildProcess(builder.start(), command.get(0));
+            return new ChildProcess(builder.start());
         } catch (IOException e) {
             throw new MissingProgramException(command.get(0), e);
         }
@@ -41,10 +39,6 @@ public final class ChildProcess {
 
     public Process process() {
         return process;
-    }
-
-    public String program() {
-        return program;
     }
 
     /**
