@@ -2,6 +2,7 @@ package dev.fwatchdog.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -61,6 +62,10 @@ public record Settings(
         if (logBufferSize == 0) {
             throw InvalidSettingException.of("log_buffer_size", "0", "a number of bytes above 0, or -1 for no limit");
         }
+        Path staticPath = Path.of(raw.staticPath().orElse("/home/app/public"));
+        if (mode == Mode.STATIC && !Files.isDirectory(staticPath)) {
+            throw InvalidSettingException.of("static_path", staticPath.toString(), "a directory to serve files from");
+        }
         boolean jwtAuth = bool("jwt_auth", raw.jwtAuth());
         return new Settings(
                 mode,
@@ -73,7 +78,7 @@ public record Settings(
                 Durations.parse("exec_timeout", raw.execTimeout().orElse(DEFAULT_TIMEOUT)),
                 raw.healthcheckInterval().map(v -> Durations.parse("healthcheck_interval", v)).orElse(writeTimeout),
                 raw.contentType().orElse("application/octet-stream"),
-                Path.of(raw.staticPath().orElse("/home/app/public")),
+                staticPath,
                 bool("suppress_lock", raw.suppressLock()),
                 bool("http_buffer_req_body", raw.httpBufferReqBody()) | bool("buffer_http", raw.bufferHttp()),
                 integer("max_inflight", raw.maxInflight().orElse("0"), 0, "a whole number of requests, 0 for no limit"),

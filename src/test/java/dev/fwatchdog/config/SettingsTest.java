@@ -94,7 +94,9 @@ class SettingsTest {
 
     @Test
     void staticModeNeedsNoFprocess() {
-        assertEquals(Mode.STATIC, settings("mode", "static").mode());
+        assertEquals(Mode.STATIC, settings("mode", "static", "staticPath", "src").mode());
+        assertEquals("invalid static_path \"/no/such/dir\": want a directory to serve files from",
+                error("mode", "static", "staticPath", "/no/such/dir"));
     }
 
     @Test

@@ -48,7 +48,9 @@ class StartupIT {
                 Arguments.of(Map.of("mode", "serializing", "fprocess", "cat", "suppress_lock", "yes"),
                         "invalid suppress_lock \"yes\": want true, false, 1 or 0"),
                 Arguments.of(Map.of("mode", "serializing", "fprocess", "cat", "max_inflight", "-3"),
-                        "invalid max_inflight \"-3\": want a whole number of requests, 0 for no limit"));
+                        "invalid max_inflight \"-3\": want a whole number of requests, 0 for no limit"),
+                Arguments.of(Map.of("mode", "static", "static_path", "/no/such/dir"),
+                        "invalid static_path \"/no/such/dir\": want a directory to serve files from"));
     }
 
     @ParameterizedTest

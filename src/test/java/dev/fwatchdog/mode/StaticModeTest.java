@@ -1,0 +1,90 @@
+package dev.fwatchdog.mode;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.emptyString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** static mode on src/test/resources/static-root, beside which lies a secret no request may read. */
+@QuarkusTest
+@TestProfile(StaticModeTest.Files.class)
+class StaticModeTest {
+
+    public static class Files implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("watchdog.mode", "static", "watchdog.static-path", "src/test/resources/static-root");
+        }
+    }
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Test
+    void rootAndDirectoriesServeTheirIndex() {
+        given().get("/").then().statusCode(200).contentType(startsWith("text/html"))
+                .body(equalTo("<!doctype html><title>home</title>\n"));
+        given().get("/sub/").then().statusCode(200).body(equalTo("<p>sub</p>\n"));
+        given().get("/style.css").then().statusCode(200).contentType(startsWith("text/css"));
+    }
+
+    @Test
+    void missingAndHiddenFilesAre404() {
+        given().get("/nope.html").then().statusCode(404);
+        given().get("/.hidden").then().statusCode(404);
+    }
+
+    @Test
+    void conditionalRequestsAndRanges() {
+        Response first = given().get("/4k.txt");
+        first.then().statusCode(200).header("Last-Modified", notNullValue()).header("ETag", notNullValue());
+        given().header("If-None-Match", first.header("ETag")).get("/4k.txt").then().statusCode(304);
+        given().header("If-Modified-Since", first.header("Last-Modified")).get("/4k.txt").then().statusCode(304);
+        given().header("Range", "bytes=0-9").get("/4k.txt").then().statusCode(206)
+                .header("Content-Range", "bytes 0-9/4096").body(equalTo("aaaaaaaaaa"));
+        given().head("/4k.txt").then().statusCode(200).header("Content-Length", "4096").body(emptyString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "/../static-secret.txt", "/%2e%2e/static-secret.txt", "/..%2fstatic-secret.txt",
+            "/%252e%252e/static-secret.txt", "/..%5cstatic-secret.txt", "/sub/../../static-secret.txt",
+            "/%2e%2e%2fstatic-secret.txt", "/leak.txt", "//leak.txt", "/src/test/resources/static-secret.txt" })
+    void nothingOutsideTheRootIsServed(String path) throws Exception {
+        // A raw socket: HTTP clients tidy paths like these before sending them.
+        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertFalse(answer.contains("SECRET OUTSIDE THE ROOT"), path + " leaked:\n" + answer);
+            assertTrue(answer.startsWith("HTTP/1.1 404") || answer.startsWith("HTTP/1.1 400"), path + ":\n" + answer);
+        }
+    }
+
+    @Test
+    void filesInsideTheRootStillServeThroughOddButHarmlessPaths() {
+        given().urlEncodingEnabled(false).get("/sub/../style.css").then().statusCode(200)
+                .body(not(emptyString()));
+    }
+}
