@@ -34,6 +34,10 @@ public interface WatchdogConfig {
 
     Optional<String> staticPath();
 
+    Optional<String> staticSpa();
+
+    Optional<String> staticCacheControl();
+
     Optional<String> suppressLock();
 
     Optional<String> httpBufferReqBody();

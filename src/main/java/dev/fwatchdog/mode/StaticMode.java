@@ -8,7 +8,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 import dev.fwatchdog.config.Settings;
 import io.quarkus.arc.lookup.LookupIfProperty;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.impl.MimeMapping;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -57,15 +60,71 @@ public class StaticMode implements FunctionMode {
             ctx.response().setStatusCode(404).end();
             return;
         }
-        String etag = etag(file);
-        if (etag != null) {
-            if (etag.equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
-                ctx.response().setStatusCode(304).putHeader(HttpHeaders.ETAG, etag).end();
-                return;
-            }
-            ctx.response().putHeader(HttpHeaders.ETAG, etag);
+        // Replaces StaticHandler's own "public, immutable, max-age=86400" just before the headers go out.
+        ctx.addHeadersEndHandler(sending -> {
+            MultiMap headers = ctx.response().headers();
+            headers.remove(HttpHeaders.CACHE_CONTROL);
+            settings.staticCacheControl().ifPresent(value -> headers.set(HttpHeaders.CACHE_CONTROL, value));
+        });
+        BasicFileAttributes attributes = attributes(file);
+        if (attributes == null && settings.staticSpa() && accepts(ctx, "text/html")) {
+            // A single-page app routes in the browser: unknown paths get the app itself.
+            send(ctx, root.resolve("index.html"), "text/html;charset=UTF-8", null);
+            return;
+        }
+        if (attributes == null) {
+            files.handle(ctx);
+            return;
+        }
+        String etag = "W/\"" + Long.toHexString(attributes.size()) + "-"
+                + Long.toHexString(attributes.lastModifiedTime().toMillis()) + "\"";
+        ctx.response().putHeader(HttpHeaders.ETAG, etag);
+        if (etag.equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+            ctx.response().setStatusCode(304).end();
+            return;
+        }
+        Path gzipped = file.resolveSibling(file.getFileName() + ".gz");
+        if (ctx.request().getHeader("Range") == null && accepts(ctx, "gzip", HttpHeaders.ACCEPT_ENCODING)
+                && attributes(gzipped) != null && !leavesTheRoot(gzipped)) {
+            send(ctx, gzipped, MimeMapping.getMimeTypeForFilename(file.getFileName().toString()), "gzip");
+            return;
         }
         files.handle(ctx);
+    }
+
+    private static boolean accepts(RoutingContext ctx, String value) {
+        return accepts(ctx, value, HttpHeaders.ACCEPT);
+    }
+
+    private static boolean accepts(RoutingContext ctx, String value, CharSequence header) {
+        String accepted = ctx.request().getHeader(header);
+        return accepted != null && accepted.contains(value);
+    }
+
+    /** A file StaticHandler does not serve as such: the SPA's index, or a precompressed copy. */
+    private static void send(RoutingContext ctx, Path file, String contentType, String encoding) {
+        var response = ctx.response().putHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+        if (contentType != null) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+        }
+        if (encoding != null) {
+            response.putHeader(HttpHeaders.CONTENT_ENCODING, encoding);
+        }
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(file.toFile().length())).end();
+        } else {
+            response.sendFile(file.toString());
+        }
+    }
+
+    /** A regular file's attributes, or null when there is none. */
+    private static BasicFileAttributes attributes(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return attributes.isRegularFile() ? attributes : null;
+        } catch (IOException missing) {
+            return null;
+        }
     }
 
     /** True when the path is, or really is through a symlink, somewhere outside static_path. */
@@ -77,20 +136,6 @@ public class StaticMode implements FunctionMode {
             return Files.exists(path) && !path.toRealPath().startsWith(root);
         } catch (IOException unreadable) {
             return true;
-        }
-    }
-
-    /** A weak validator from size and modification time (StaticHandler sends Last-Modified but no ETag). */
-    private static String etag(Path file) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            if (!attributes.isRegularFile()) {
-                return null;
-            }
-            return "W/\"" + Long.toHexString(attributes.size()) + "-"
-                    + Long.toHexString(attributes.lastModifiedTime().toMillis()) + "\"";
-        } catch (IOException missing) {
-            return null;
         }
     }
 }

@@ -33,7 +33,8 @@ class StaticModeTest {
     public static class Files implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("watchdog.mode", "static", "watchdog.static-path", "src/test/resources/static-root");
+            return Map.of("watchdog.mode", "static", "watchdog.static-path", "src/test/resources/static-root",
+                    "watchdog.static-cache-control", "no-cache");
         }
     }
 
@@ -80,6 +81,36 @@ class StaticModeTest {
             assertFalse(answer.contains("SECRET OUTSIDE THE ROOT"), path + " leaked:\n" + answer);
             assertTrue(answer.startsWith("HTTP/1.1 404") || answer.startsWith("HTTP/1.1 400"), path + ":\n" + answer);
         }
+    }
+
+    @Test
+    void cacheControlIsTheConfiguredOne() {
+        given().get("/4k.txt").then().statusCode(200).header("Cache-Control", "no-cache");
+    }
+
+    @Test
+    void precompressedFilesForClientsThatAcceptGzip() {
+        given().header("Accept-Encoding", "gzip").get("/style.css").then().statusCode(200)
+                .header("Content-Encoding", "gzip")
+                .header("Vary", "accept-encoding")
+                .contentType(startsWith("text/css"))
+                .body(equalTo("body { color: black; }\n"));
+    }
+
+    @Test
+    void plainFilesForClientsThatDoNotAcceptGzip() throws Exception {
+        // The JDK client sends no Accept-Encoding (RestAssured always offers gzip).
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(root.toURI().resolve("/style.css")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        org.junit.jupiter.api.Assertions.assertEquals(200, response.statusCode());
+        assertFalse(response.headers().firstValue("Content-Encoding").isPresent());
+        org.junit.jupiter.api.Assertions.assertEquals("body { color: black; }\n", response.body());
+    }
+
+    @Test
+    void noSinglePageFallbackUnlessAskedFor() {
+        given().accept("text/html").get("/app/route").then().statusCode(404);
     }
 
     @Test
