@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.fwatchdog.config.Settings;
 import io.quarkus.arc.lookup.LookupIfProperty;
@@ -32,6 +34,10 @@ public class StaticMode implements FunctionMode {
     @Inject
     Settings settings;
 
+    /** Paths already checked to be regular files inside the root: resolving symlinks costs a syscall a component. */
+    private static final int CONFINED_MAX = 10_000;
+
+    private final Map<String, Path> confined = new ConcurrentHashMap<>();
     private Path root;
     private StaticHandler files;
 
@@ -54,11 +60,15 @@ public class StaticMode implements FunctionMode {
     public void handle(RoutingContext ctx) {
         // Nothing to read from the request; a paused one would hold the connection.
         ctx.request().resume();
-        Path asked = root.resolve(ctx.normalizedPath().replaceFirst("^/+", "")).normalize();
-        Path file = Files.isDirectory(asked) ? asked.resolve("index.html") : asked;
-        if (leavesTheRoot(asked) || leavesTheRoot(file)) {
-            ctx.response().setStatusCode(404).end();
-            return;
+        Path file = confined.get(ctx.normalizedPath());
+        if (file == null) {
+            Path asked = root.resolve(ctx.normalizedPath().replaceFirst("^/+", "")).normalize();
+            file = Files.isDirectory(asked) ? asked.resolve("index.html") : asked;
+            if (leavesTheRoot(asked) || leavesTheRoot(file)) {
+                ctx.response().setStatusCode(404).end();
+                return;
+            }
+            remember(ctx.normalizedPath(), file);
         }
         // Replaces StaticHandler's own "public, immutable, max-age=86400" just before the headers go out.
         ctx.addHeadersEndHandler(sending -> {
@@ -124,6 +134,19 @@ public class StaticMode implements FunctionMode {
             return attributes.isRegularFile() ? attributes : null;
         } catch (IOException missing) {
             return null;
+        }
+    }
+
+    /**
+     * Only files that exist are remembered (a path that does not exist yet could later appear as a symlink out of
+     * the root); function images' files do not change while the watchdog runs.
+     */
+    private void remember(String path, Path file) {
+        if (Files.isRegularFile(file)) {
+            if (confined.size() >= CONFINED_MAX) {
+                confined.clear();
+            }
+            confined.put(path, file);
         }
     }
 
