@@ -32,6 +32,7 @@ public class Upstream {
     private NetClient probe;
     private String host;
     private int port;
+    private String basePath;
 
     @Inject
     Vertx vertx;
@@ -44,6 +45,8 @@ public class Upstream {
         URI url = settings.upstreamUrl().orElseThrow();
         host = url.getHost();
         port = url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+        String path = url.getRawPath();
+        basePath = path == null || path.equals("/") ? "" : path.replaceAll("/+$", "");
         client = vertx.createHttpClient(new HttpClientOptions()
                 .setDefaultHost(host)
                 .setDefaultPort(port)
@@ -79,8 +82,7 @@ public class Upstream {
 
     /** The path prefix of upstream_url, put before each call's path ("" for http://host:port). */
     public String basePath() {
-        String path = settings.upstreamUrl().orElseThrow().getRawPath();
-        return path == null || path.equals("/") ? "" : path.replaceAll("/+$", "");
+        return basePath;
     }
 
     @PreDestroy
