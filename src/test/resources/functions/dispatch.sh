@@ -24,6 +24,9 @@ case "$Http_Path" in
     for i in 1 2 3 4; do echo "tick $i"; sleep 0.4; done ;;
   /late-fail)
     echo "first part"; sleep 0.2; exit 2 ;;
+  /flood)
+    # 100 MB of 100-byte log lines, as fast as the machine writes them
+    head -c 99000000 /dev/zero | tr '\0' 'x' | fold -w 99 >&2; echo flooded ;;
   /ignore-input)
     echo "did not read it" ;;
   *)

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import dev.fwatchdog.config.InvalidSettingException;
 import dev.fwatchdog.config.Settings;
+import dev.fwatchdog.lifecycle.GracefulShutdown;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
@@ -43,6 +44,7 @@ public class Main {
         } catch (InvalidSettingException e) {
             fail(e.getMessage());
         }
+        GracefulShutdown.handleSignals();
         Quarkus.run(null, Main::exit, args);
     }
 

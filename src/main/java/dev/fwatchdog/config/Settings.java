@@ -34,6 +34,7 @@ public record Settings(
         boolean prefixLogs,
         int logBufferSize,
         boolean logCallId,
+        boolean logJson,
         Optional<String> readyPath,
         boolean jwtAuth,
         boolean jwtAuthDebug,
@@ -89,11 +90,21 @@ public record Settings(
                 bool("prefix_logs", Optional.of(raw.prefixLogs().orElse("true"))),
                 logBufferSize,
                 bool("log_callid", raw.logCallid()),
+                logJson(raw.logFormat()),
                 raw.readyPath().map(path -> path.startsWith("/") ? path : "/" + path),
                 jwtAuth,
                 bool("jwt_auth_debug", raw.jwtAuthDebug()),
                 bool("jwt_auth_local", raw.jwtAuthLocal()),
                 Path.of(raw.lockDir().orElse("/tmp"), ".lock"));
+    }
+
+    /** log_format: text (of-watchdog's lines, the default) or json (see config.LogFormatSource). */
+    private static boolean logJson(Optional<String> value) {
+        String format = value.orElse("text");
+        if (!format.equals("text") && !format.equals("json")) {
+            throw InvalidSettingException.of("log_format", format, "text or json");
+        }
+        return format.equals("json");
     }
 
     /** of-watchdog splits fprocess on spaces and runs it without a shell. */

@@ -53,6 +53,8 @@ public interface WatchdogConfig {
 
     Optional<String> logCallid();
 
+    Optional<String> logFormat();
+
     Optional<String> readyPath();
 
     Optional<String> jwtAuth();

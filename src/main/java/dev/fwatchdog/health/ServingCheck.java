@@ -25,7 +25,7 @@ public class ServingCheck implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        String reason = !serving.accepting() ? "shutting down" : !lockFile.present() ? "lock file missing" : null;
+        String reason = !serving.healthy() ? "shutting down" : !lockFile.present() ? "lock file missing" : null;
         HealthCheckResponse response = reason == null
                 ? HealthCheckResponse.up(NAME)
                 : HealthCheckResponse.named(NAME).down().withData("reason", reason).build();

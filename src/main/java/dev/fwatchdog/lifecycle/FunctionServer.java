@@ -72,7 +72,7 @@ public class FunctionServer {
         if (stopping) {
             return;
         }
-        serving.stopAccepting();
+        serving.stopTakingCalls();
         LOG.errorf("Function process exited with code %d: the watchdog exits too", code);
         Quarkus.asyncExit(code);
     }

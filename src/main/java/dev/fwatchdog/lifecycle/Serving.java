@@ -2,17 +2,32 @@ package dev.fwatchdog.lifecycle;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Whether the watchdog takes new work. It stops the moment shutdown begins, so health turns 503 at once. */
+/**
+ * Where the watchdog is in its life. Healthy until shutdown begins (health and ready turn 503 at once); function calls
+ * are still taken for healthcheck_interval after that, so that Kubernetes can stop routing to us first.
+ */
 @ApplicationScoped
 public class Serving {
 
-    private volatile boolean accepting = true;
+    private volatile boolean healthy = true;
+    private volatile boolean takingCalls = true;
 
-    public boolean accepting() {
-        return accepting;
+    public boolean healthy() {
+        return healthy;
     }
 
-    public void stopAccepting() {
-        accepting = false;
+    public boolean takingCalls() {
+        return takingCalls;
+    }
+
+    /** Shutdown has begun: health says so, calls are still served. */
+    public void reportUnhealthy() {
+        healthy = false;
+    }
+
+    /** The end of healthcheck_interval (or a dead function server): new calls are turned away. */
+    public void stopTakingCalls() {
+        healthy = false;
+        takingCalls = false;
     }
 }

@@ -48,6 +48,11 @@ public class FunctionMetrics extends Collector {
         inFlight.incrementAndGet();
     }
 
+    /** Function calls started and not finished: what a graceful shutdown waits for. */
+    public long inFlight() {
+        return inFlight.get();
+    }
+
     public void finished(String method, int code, long nanos) {
         inFlight.decrementAndGet();
         series.computeIfAbsent(new Labels(Integer.toString(code), method.toLowerCase(Locale.ROOT)), labels -> new Series())

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -23,11 +24,14 @@ public final class FunctionRun {
     private final Duration execTimeout;
     private final ProcessIo io;
     private final LogPump stderr;
+    private final Set<FunctionRun> live;
     private volatile ChildProcess child;
     private volatile boolean killed;
     private volatile long timer = -1;
 
-    FunctionRun(Vertx vertx, List<String> command, Duration execTimeout, ProcessIo io, LogPump stderr) {
+    FunctionRun(Vertx vertx, List<String> command, Duration execTimeout, ProcessIo io, LogPump stderr,
+            Set<FunctionRun> live) {
+        this.live = live;
         this.vertx = vertx;
         this.command = command;
         this.execTimeout = execTimeout;
@@ -44,6 +48,7 @@ public final class FunctionRun {
     public void start(Map<String, String> environment) {
         ChildProcess started = ChildProcess.start(command, environment);
         child = started;
+        live.add(this);
         if (killed) {
             started.kill();
         } else if (!execTimeout.isZero()) {
@@ -89,6 +94,7 @@ public final class FunctionRun {
     /** Waits for the exit: {@code null} when it succeeded, else the error text of of-watchdog ("exit status 1"). */
     public String await() {
         int exit = child.waitFor();
+        live.remove(this);
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }

@@ -1,5 +1,7 @@
 package dev.fwatchdog.process;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 
 import dev.fwatchdog.config.Settings;
@@ -7,11 +9,16 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import io.quarkus.runtime.ShutdownEvent;
+import org.jboss.logging.Logger;
 
 /** Makes the per-request runs of fprocess, with the settings every run shares. */
 @ApplicationScoped
 public class FunctionRuns {
+
+    private static final Logger LOG = Logger.getLogger(FunctionRuns.class);
 
     @Inject
     Settings settings;
@@ -21,13 +28,27 @@ public class FunctionRuns {
 
     private LogPump stderr;
 
+    /** Runs whose process has started and not been waited for: killed when the watchdog stops. */
+    private final Set<FunctionRun> live = ConcurrentHashMap.newKeySet();
+
     @PostConstruct
     void init() {
         stderr = new LogPump(System.err, "stderr", settings.prefixLogs(), settings.logBufferSize());
     }
 
     public FunctionRun prepare(Vertx vertx) {
-        return new FunctionRun(vertx, settings.functionProcess(), settings.execTimeout(), io, stderr);
+        return new FunctionRun(vertx, settings.functionProcess(), settings.execTimeout(), io, stderr, live);
+    }
+
+    /**
+     * The watchdog is stopping (after the drain, or at once on SIGINT or a failure): no function outlives it. A
+     * SIGKILL of the watchdog itself cannot be handled; see the README.
+     */
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (!live.isEmpty()) {
+            LOG.infof("Killing %d function processes still running", live.size());
+            live.forEach(FunctionRun::kill);
+        }
     }
 
     /** Runs a call's blocking work on a process I/O thread; when every one is taken, the call gets a 503. */

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /** One line per function call, as of-watchdog writes it: {@code POST /p - 200 - ContentLength: 271B (0.0100s)}. */
 @ApplicationScoped
@@ -24,13 +25,36 @@ public class RequestLog {
             return;
         }
         // Built by hand: this runs for every call, and String.format is several times slower.
+        String seconds = BigDecimal.valueOf(nanos, 9).setScale(4, RoundingMode.HALF_UP).toPlainString();
         StringBuilder line = new StringBuilder(96).append(request.method().name()).append(' ').append(request.uri())
                 .append(" - ").append(status).append(" - ContentLength: ").append(bytes).append("B (")
-                .append(BigDecimal.valueOf(nanos, 9).setScale(4, RoundingMode.HALF_UP).toPlainString()).append("s)");
+                .append(seconds).append("s)");
+        String callId = request.getHeader("X-Call-Id");
         if (settings.logCallId()) {
-            String callId = request.getHeader("X-Call-Id");
             line.append(" [").append(callId == null || callId.isEmpty() ? "none" : callId).append(']');
         }
-        LOG.info(line);
+        if (settings.logJson()) {
+            logFields(request, status, bytes, seconds, callId, line);
+        } else {
+            LOG.info(line);
+        }
+    }
+
+    /** log_format=json: the JSON formatter writes the diagnostic context as the line's "request" object. */
+    private static void logFields(HttpServerRequest request, String status, long bytes, String seconds, String callId,
+            CharSequence line) {
+        MDC.put("method", request.method().name());
+        MDC.put("path", request.uri());
+        MDC.put("status", status.split(" ", 2)[0]);
+        MDC.put("bytes", Long.toString(bytes));
+        MDC.put("duration", seconds);
+        if (callId != null && !callId.isEmpty()) {
+            MDC.put("call_id", callId);
+        }
+        try {
+            LOG.info(line);
+        } finally {
+            MDC.clear();
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.fwatchdog.config.InvalidSettingException;
 import dev.fwatchdog.config.Mode;
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.health.HealthEndpoints;
+import dev.fwatchdog.lifecycle.Serving;
 import dev.fwatchdog.metrics.FunctionMetrics;
 import dev.fwatchdog.mode.FunctionMode;
 import io.vertx.ext.web.Router;
@@ -34,6 +35,12 @@ public class WatchdogRoutes {
 
     @Inject
     InflightLimit limit;
+
+    @Inject
+    CallDeadlines deadlines;
+
+    @Inject
+    Serving serving;
 
     private FunctionMode mode;
 
@@ -68,12 +75,26 @@ public class WatchdogRoutes {
     }
 
     private void call(RoutingContext ctx) {
+        if (!serving.takingCalls()) {
+            turnAway(ctx);
+            return;
+        }
         String method = ctx.request().method().name();
         long start = System.nanoTime();
         metrics.started();
         ctx.addEndHandler(ended -> metrics.finished(method, ctx.response().getStatusCode(), System.nanoTime() - start));
+        deadlines.arm(ctx);
         if (limit.admit(ctx)) {
             mode.handle(ctx);
         }
+    }
+
+    /**
+     * After healthcheck_interval a shutting-down watchdog takes no new calls. Vert.x 4 cannot close a listening socket
+     * without dropping the connections in flight, so the listener stays open and answers 503 with Connection: close.
+     */
+    private static void turnAway(RoutingContext ctx) {
+        ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain").putHeader("Connection", "close")
+                .putHeader("X-OpenFaaS-Internal", "of-watchdog").end("the watchdog is shutting down\n");
     }
 }

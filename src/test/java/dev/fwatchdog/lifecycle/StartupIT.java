@@ -49,6 +49,8 @@ class StartupIT {
                         "invalid suppress_lock \"yes\": want true, false, 1 or 0"),
                 Arguments.of(Map.of("mode", "serializing", "fprocess", "cat", "max_inflight", "-3"),
                         "invalid max_inflight \"-3\": want a whole number of requests, 0 for no limit"),
+                Arguments.of(Map.of("mode", "serializing", "fprocess", "cat", "log_format", "xml"),
+                        "invalid log_format \"xml\": want text or json"),
                 Arguments.of(Map.of("mode", "static", "static_path", "/no/such/dir"),
                         "invalid static_path \"/no/such/dir\": want a directory to serve files from"));
     }
@@ -113,7 +115,7 @@ class StartupIT {
     @Test
     void startupLinesLockFileAndRemovalOnSigterm() throws Exception {
         try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of("mode", "serializing", "fprocess", "cat",
-                "write_timeout", "1m30s", "exec_timeout", ""))) {
+                "write_timeout", "1m30s", "exec_timeout", "", "healthcheck_interval", ""))) {
             watchdog.awaitHealthy(START);
             watchdog.awaitStderr("Writing lock-file to: " + watchdog.lockFile(), START);
             String log = watchdog.stderr();
@@ -125,9 +127,17 @@ class StartupIT {
 
             assertEquals("hello", watchdog.post("/", "hello").body());
 
+            // SIGTERM removes the lock file at once, then serves on for healthcheck_interval (= write_timeout, 90 s);
+            // SIGINT cuts that short.
             watchdog.terminate();
-            watchdog.awaitExit(START);
+            for (int i = 0; i < 100 && Files.exists(watchdog.lockFile()); i++) {
+                Thread.sleep(20);
+            }
             assertFalse(Files.exists(watchdog.lockFile()), "the lock file is removed on SIGTERM");
+            assertEquals(503, watchdog.get("/_/health").statusCode());
+            assertEquals("hello", watchdog.post("/", "hello").body(), "still serving calls");
+            watchdog.interrupt();
+            assertEquals(130, watchdog.awaitExit(Duration.ofSeconds(10)));
         }
     }
 

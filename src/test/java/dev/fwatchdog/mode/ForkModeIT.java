@@ -79,7 +79,8 @@ class ForkModeIT {
     @Test
     void oneGibibyteThroughCatWithSmallHeap() throws Exception {
         try (WatchdogProcess watchdog = WatchdogProcess.start(List.of("-Xmx64m"),
-                Map.of("mode", "streaming", "fprocess", "cat", "exec_timeout", "0"))) {
+                Map.of("mode", "streaming", "fprocess", "cat", "exec_timeout", "0", "read_timeout", "10m",
+                        "write_timeout", "10m"))) {
             watchdog.awaitHealthy(START);
             Path sent = tmp.resolve("sent.sha256");
             Path received = tmp.resolve("received.sha256");

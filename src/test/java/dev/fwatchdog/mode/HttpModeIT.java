@@ -122,7 +122,7 @@ class HttpModeIT {
     @Test
     void twoGibibyteUploadWithSmallHeap() throws Exception {
         try (WatchdogProcess watchdog = WatchdogProcess.start(List.of("-Xmx64m"),
-                http(WatchdogProcess.freePort(), "exec_timeout", "0"))) {
+                http(WatchdogProcess.freePort(), "exec_timeout", "0", "read_timeout", "10m", "write_timeout", "10m"))) {
             watchdog.awaitHealthy(START);
             awaitReady(watchdog);
             Process client = new ProcessBuilder("bash", "-c", "head -c 2147483648 /dev/zero | curl -sS --fail "

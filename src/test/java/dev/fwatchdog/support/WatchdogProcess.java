@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +30,7 @@ public final class WatchdogProcess implements AutoCloseable {
     private static final List<String> WATCHDOG_VARIABLES = List.of("mode", "fprocess", "function_process", "port",
             "metrics_port", "upstream_url", "http_upstream_url", "read_timeout", "write_timeout", "exec_timeout",
             "healthcheck_interval", "content_type", "static_path", "suppress_lock", "http_buffer_req_body", "buffer_http",
-            "max_inflight", "prefix_logs", "log_buffer_size", "log_callid", "ready_path", "jwt_auth", "jwt_auth_debug",
+            "max_inflight", "prefix_logs", "log_buffer_size", "log_callid", "log_format", "ready_path", "jwt_auth", "jwt_auth_debug",
             "jwt_auth_local");
 
     private final Process process;
@@ -61,6 +62,8 @@ public final class WatchdogProcess implements AutoCloseable {
             Map<String, String> env = new HashMap<>(environment);
             env.computeIfAbsent("port", name -> Integer.toString(freePort()));
             env.computeIfAbsent("metrics_port", name -> Integer.toString(freePort()));
+            // SIGTERM would otherwise keep serving for write_timeout (30 s) before it drains; tests of that say so.
+            env.computeIfAbsent("healthcheck_interval", name -> "0");
             boolean ownTmpDir = !env.containsKey("TMPDIR");
             if (ownTmpDir) {
                 env.put("TMPDIR", Files.createTempDirectory("watchdog-it").toString());
@@ -158,6 +161,11 @@ public final class WatchdogProcess implements AutoCloseable {
         return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
+    public CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest request) {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                .sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
                 .send(request, HttpResponse.BodyHandlers.ofString());
@@ -171,9 +179,17 @@ public final class WatchdogProcess implements AutoCloseable {
         return tmpDir.resolve(".lock");
     }
 
-    /** Sends SIGTERM, as Kubernetes does. */
+    /**
+     * Sends SIGTERM, as Kubernetes does. Through the process handle: {@code Process.destroy()} also closes our ends of
+     * its pipes, and the log of the shutdown would be lost.
+     */
     public void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
+    }
+
+    /** Sends SIGINT, as Ctrl-C in a terminal does. */
+    public void interrupt() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
     }
 
     public String stdout() {
@@ -182,6 +198,11 @@ public final class WatchdogProcess implements AutoCloseable {
 
     public String stderr() {
         return stderr.text();
+    }
+
+    /** How many bytes the watchdog wrote to stderr, also past what {@link #stderr()} keeps. */
+    public long stderrBytes() {
+        return stderr.total();
     }
 
     /** stderr without blank lines. */
@@ -214,9 +235,14 @@ public final class WatchdogProcess implements AutoCloseable {
         }
     }
 
-    /** Collects a stream as it comes, so a test can look at the log while the process runs. */
+    /**
+     * Collects a stream as it comes, so a test can look at the log while the process runs. Keeps the first 16 MiB
+     * (a flood test writes 100 MB) and counts the rest.
+     */
     private static final class Output {
+        private static final int KEPT = 16 << 20;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private long total;
         private final Thread reader;
 
         Output(InputStream in) {
@@ -226,7 +252,8 @@ public final class WatchdogProcess implements AutoCloseable {
                 try (in) {
                     while ((n = in.read(chunk)) > 0) {
                         synchronized (bytes) {
-                            bytes.write(chunk, 0, n);
+                            total += n;
+                            bytes.write(chunk, 0, Math.max(0, Math.min(n, KEPT - bytes.size())));
                         }
                     }
                 } catch (IOException closed) {
@@ -240,6 +267,12 @@ public final class WatchdogProcess implements AutoCloseable {
         String text() {
             synchronized (bytes) {
                 return bytes.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        long total() {
+            synchronized (bytes) {
+                return total;
             }
         }
 
