@@ -21,8 +21,9 @@ build_jar() {
 }
 
 # start_watchdog VAR=value... : runs the jar with those variables, waits for /_/health; sets WATCHDOG_PID.
+# healthcheck_interval=0 so that stopping it (SIGTERM) does not wait 30 s; big transfers pass read/write timeouts.
 start_watchdog() {
-  env "$@" port=$PORT metrics_port=$METRICS_PORT TMPDIR="$OUT" \
+  env healthcheck_interval=0 read_timeout=10m write_timeout=10m "$@" port=$PORT metrics_port=$METRICS_PORT TMPDIR="$OUT" \
     java $WATCHDOG_JVM -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$OUT/watchdog.out" 2>"$OUT/watchdog.err" &
   WATCHDOG_PID=$!
   for _ in $(seq 1 200); do
@@ -34,6 +35,17 @@ start_watchdog() {
 
 stop_watchdog() {
   kill "$WATCHDOG_PID" 2>/dev/null; wait "$WATCHDOG_PID" 2>/dev/null || true
+}
+
+rss_mb() {
+  awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# resources PID: "fds threads children rss_mb" of a running process
+resources() {
+  local children
+  children=$(pgrep -P "$1" | wc -l)
+  echo "$(ls "/proc/$1/fd" | wc -l) $(ls "/proc/$1/task" | wc -l) $children $(rss_mb "$1")"
 }
 
 peak_rss_mb() {

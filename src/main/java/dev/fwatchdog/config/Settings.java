@@ -1,5 +1,6 @@
 package dev.fwatchdog.config;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -39,9 +40,13 @@ public record Settings(
         boolean jwtAuth,
         boolean jwtAuthDebug,
         boolean jwtAuthLocal,
+        URI jwtDiscoveryUrl,
+        String functionName,
+        String functionNamespace,
         Path lockFile) {
 
     private static final String DEFAULT_TIMEOUT = "30s";
+    private static final String SERVICE_ACCOUNT_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
     public static Settings of(WatchdogConfig raw) {
         Mode mode = Mode.parse(raw.mode().orElse("streaming"));
@@ -50,7 +55,7 @@ public record Settings(
             throw new InvalidSettingException("missing fprocess: mode " + mode.value()
                     + " needs the function's command line in fprocess (or function_process)");
         }
-        Optional<URI> upstreamUrl = raw.upstreamUrl().map(Settings::upstreamUrl);
+        Optional<URI> upstreamUrl = raw.upstreamUrl().map(url -> url("upstream_url", url));
         if (upstreamUrl.isEmpty() && mode == Mode.HTTP) {
             throw new InvalidSettingException(
                     "missing upstream_url: mode http needs the function server's URL, e.g. http://127.0.0.1:3000");
@@ -70,6 +75,7 @@ public record Settings(
             throw InvalidSettingException.of("static_path", staticPath.toString(), "a directory to serve files from");
         }
         boolean jwtAuth = bool("jwt_auth", raw.jwtAuth());
+        boolean jwtAuthLocal = bool("jwt_auth_local", raw.jwtAuthLocal());
         return new Settings(
                 mode,
                 functionProcess,
@@ -94,7 +100,11 @@ public record Settings(
                 raw.readyPath().map(path -> path.startsWith("/") ? path : "/" + path),
                 jwtAuth,
                 bool("jwt_auth_debug", raw.jwtAuthDebug()),
-                bool("jwt_auth_local", raw.jwtAuthLocal()),
+                jwtAuthLocal,
+                raw.jwtAuthIssuerUrl().map(url -> url("jwt_auth_issuer_url", url)).orElse(URI.create(jwtAuthLocal
+                        ? "http://127.0.0.1:8000" : "http://gateway.openfaas:8080")),
+                jwtAuth ? required("OPENFAAS_NAME", raw.functionName()) : raw.functionName().orElse(""),
+                jwtAuth ? namespace(raw.functionNamespace()) : raw.functionNamespace().orElse(""),
                 Path.of(raw.lockDir().orElse("/tmp"), ".lock"));
     }
 
@@ -143,7 +153,7 @@ public record Settings(
         throw InvalidSettingException.of(variable, value, wanted);
     }
 
-    private static URI upstreamUrl(String value) {
+    private static URI url(String variable, String value) {
         try {
             URI uri = new URI(value.trim());
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
@@ -152,7 +162,30 @@ public record Settings(
         } catch (URISyntaxException malformed) {
             // falls through to the error below
         }
-        throw InvalidSettingException.of("upstream_url", value, "an absolute http URL like http://127.0.0.1:3000");
+        throw InvalidSettingException.of(variable, value, "an absolute http URL like http://127.0.0.1:3000");
+    }
+
+    private static String required(String variable, Optional<String> value) {
+        return value.orElseThrow(() -> new InvalidSettingException("missing " + variable
+                + ": jwt_auth=true needs the function's name to check tokens against"));
+    }
+
+    /** The function's namespace: OPENFAAS_NAMESPACE, else the one Kubernetes mounts into every pod. */
+    private static String namespace(Optional<String> value) {
+        if (value.isPresent()) {
+            return value.get();
+        }
+        Path mounted = Path.of(SERVICE_ACCOUNT_NAMESPACE);
+        try {
+            String namespace = Files.readString(mounted).trim();
+            if (!namespace.isEmpty()) {
+                return namespace;
+            }
+        } catch (IOException | SecurityException unreadable) {
+            // falls through to the error below
+        }
+        throw new InvalidSettingException("missing OPENFAAS_NAMESPACE: jwt_auth=true needs the function's namespace, "
+                + "and " + mounted + " cannot be read");
     }
 
     /** The timeouts line of of-watchdog's start-up log. */

@@ -55,6 +55,12 @@ public interface WatchdogConfig {
 
     Optional<String> logFormat();
 
+    Optional<String> jwtAuthIssuerUrl();
+
+    Optional<String> functionName();
+
+    Optional<String> functionNamespace();
+
     Optional<String> readyPath();
 
     Optional<String> jwtAuth();

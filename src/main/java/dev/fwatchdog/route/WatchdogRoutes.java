@@ -1,5 +1,6 @@
 package dev.fwatchdog.route;
 
+import dev.fwatchdog.auth.JwtAuth;
 import dev.fwatchdog.config.InvalidSettingException;
 import dev.fwatchdog.config.Mode;
 import dev.fwatchdog.config.Settings;
@@ -7,6 +8,7 @@ import dev.fwatchdog.health.HealthEndpoints;
 import dev.fwatchdog.lifecycle.Serving;
 import dev.fwatchdog.metrics.FunctionMetrics;
 import dev.fwatchdog.mode.FunctionMode;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,7 +18,7 @@ import jakarta.inject.Inject;
 
 /**
  * The main port. One handler for every request: /_/health and /_/ready (exact paths) are the watchdog's own; every
- * other path and method is a function call and goes metrics, then max_inflight, then the mode.
+ * other path and method is a function call and goes metrics, then max_inflight, then JWT (when on), then the mode.
  */
 @ApplicationScoped
 public class WatchdogRoutes {
@@ -42,17 +44,23 @@ public class WatchdogRoutes {
     @Inject
     Serving serving;
 
+    @Inject
+    JwtAuth jwtAuth;
+
+    @Inject
+    Vertx vertx;
+
     private FunctionMode mode;
 
     void routes(@Observes Router router) {
         mode = resolveMode();
+        if (settings.jwtAuth()) {
+            jwtAuth.start(vertx);
+        }
         router.route().handler(this::dispatch);
     }
 
     private FunctionMode resolveMode() {
-        if (settings.jwtAuth()) {
-            throw new InvalidSettingException("jwt_auth=true is not available in this build yet");
-        }
         if (!modes.isResolvable()) {
             Mode wanted = settings.mode();
             throw new InvalidSettingException("mode " + wanted.value() + " is not available in this build yet");
@@ -84,7 +92,12 @@ public class WatchdogRoutes {
         metrics.started();
         ctx.addEndHandler(ended -> metrics.finished(method, ctx.response().getStatusCode(), System.nanoTime() - start));
         deadlines.arm(ctx);
-        if (limit.admit(ctx)) {
+        if (!limit.admit(ctx)) {
+            return;
+        }
+        if (settings.jwtAuth()) {
+            jwtAuth.check(ctx, () -> mode.handle(ctx));
+        } else {
             mode.handle(ctx);
         }
     }

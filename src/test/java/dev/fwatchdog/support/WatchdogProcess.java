@@ -31,7 +31,7 @@ public final class WatchdogProcess implements AutoCloseable {
             "metrics_port", "upstream_url", "http_upstream_url", "read_timeout", "write_timeout", "exec_timeout",
             "healthcheck_interval", "content_type", "static_path", "suppress_lock", "http_buffer_req_body", "buffer_http",
             "max_inflight", "prefix_logs", "log_buffer_size", "log_callid", "log_format", "ready_path", "jwt_auth", "jwt_auth_debug",
-            "jwt_auth_local");
+            "jwt_auth_local", "jwt_auth_issuer_url", "OPENFAAS_NAME", "OPENFAAS_NAMESPACE");
 
     private final Process process;
     private final Output stdout;
