@@ -1,6 +1,8 @@
 package dev.fwatchdog.lifecycle;
 
 import dev.fwatchdog.config.Settings;
+import io.quarkus.runtime.ApplicationLifecycleManager;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,5 +26,10 @@ public class StartupLog {
             LOG.warn("Warning: \"suppress_lock\" is enabled. No automated health-checks will be in place for your function.");
         }
         LOG.infof("Metrics listening on port: %d", settings.metricsPort());
+        if (ApplicationLifecycleManager.isAppCDSGeneration()) {
+            // A training start for a class-data archive (-Dquarkus.appcds.generate=true, see the Dockerfile): up is
+            // all it has to get to. Quarkus' generated main would exit here; ours does not, so this does.
+            Quarkus.asyncExit(0);
+        }
     }
 }
