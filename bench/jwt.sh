@@ -15,7 +15,8 @@ node "$BENCH_DIR/issuer.js" $ISSUER_PORT "$OUT/token.txt" & issuer_pid=$!
 trap 'kill $issuer_pid 2>/dev/null' EXIT
 until curl -sf "http://127.0.0.1:$ISSUER_PORT/jwks" >/dev/null; do sleep 0.1; done
 token=$(cat "$OUT/token.txt")
-url=http://127.0.0.1:$PORT/
+base=http://127.0.0.1:$PORT
+url=$base/
 
 # run_watchdog jwt|plain: starts the watchdog, warms it up, prints requests/s
 run_watchdog() {
@@ -25,7 +26,7 @@ run_watchdog() {
   fi
   start_watchdog mode=http fprocess="node $BENCH_DIR/upstream.js $UPSTREAM_PORT" \
     upstream_url=http://127.0.0.1:$UPSTREAM_PORT "${auth[@]}"
-  until curl -sf "$url/_/ready" >/dev/null; do sleep 0.1; done
+  until curl -sf "$base/_/ready" >/dev/null; do sleep 0.1; done
   [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$url")" = 200 ] \
     || { echo "a call with the token failed" >&2; exit 1; }
   wrk -t2 -c32 -d15s -H "Authorization: Bearer $token" "$url" >/dev/null

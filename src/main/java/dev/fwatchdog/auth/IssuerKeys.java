@@ -35,19 +35,24 @@ final class IssuerKeys {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT).build();
     private final String issuer;
     private final URI jwksUri;
+    private final Runnable onChange;
     private volatile Map<String, PublicKey> keys;
     private volatile long lastFetch;
     private CompletableFuture<Void> fetching = CompletableFuture.completedFuture(null);
 
-    private IssuerKeys(String issuer, URI jwksUri, Map<String, PublicKey> keys) {
+    private IssuerKeys(String issuer, URI jwksUri, Map<String, PublicKey> keys, Runnable onChange) {
+        this.onChange = onChange;
         this.issuer = issuer;
         this.jwksUri = jwksUri;
         this.keys = keys;
         this.lastFetch = System.nanoTime();
     }
 
-    /** Blocking, at start-up: any failure stops the start with one line. */
-    static IssuerKeys discover(URI discoveryBase) {
+    /**
+     * Blocking, at start-up: any failure stops the start with one line. {@code onChange} runs when a refresh brings
+     * a different key set.
+     */
+    static IssuerKeys discover(URI discoveryBase, Runnable onChange) {
         IssuerKeys discovered;
         URI configuration = discoveryBase.resolve("/.well-known/openid-configuration");
         HttpClient http = HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT).build();
@@ -60,7 +65,7 @@ final class IssuerKeys {
                         + " has no issuer or jwks_uri");
             }
             URI jwksUri = URI.create(jwks);
-            discovered = new IssuerKeys(issuer, jwksUri, parse(get(http, jwksUri).join()));
+            discovered = new IssuerKeys(issuer, jwksUri, parse(get(http, jwksUri).join()), onChange);
         } catch (CompletionException | IllegalArgumentException | ClassCastException | io.vertx.core.json.DecodeException e) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             throw new InvalidSettingException("jwt_auth: cannot load the issuer's keys via " + configuration + ": "
@@ -103,9 +108,10 @@ final class IssuerKeys {
             if (failure != null) {
                 LOG.warnf("jwt_auth: cannot refresh the keys from %s: %s (keeping %d keys)", jwksUri,
                         describe(failure), keys.size());
-            } else if (!fresh.keySet().equals(keys.keySet())) {
+            } else if (!fresh.equals(keys)) {
                 LOG.infof("jwt_auth: keys refreshed from %s: %s", jwksUri, fresh.keySet());
                 keys = fresh;
+                onChange.run();
             }
             return null;
         });

@@ -48,6 +48,7 @@ public class JwtAuth {
     @Inject
     Settings settings;
 
+    private final VerifiedTokens verified = new VerifiedTokens();
     private IssuerKeys keys;
     private DefaultJWTParser parser;
     private String function;
@@ -55,7 +56,7 @@ public class JwtAuth {
     /** At start-up, blocking: discovery and the first key fetch; a failure stops the start with one line. */
     public void start(io.vertx.core.Vertx vertx) {
         function = settings.functionNamespace() + ":" + settings.functionName();
-        keys = IssuerKeys.discover(settings.jwtDiscoveryUrl());
+        keys = IssuerKeys.discover(settings.jwtDiscoveryUrl(), verified::forgetAll);
         JWTAuthContextInfo info = new JWTAuthContextInfo();
         info.setIssuedBy(keys.issuer());
         info.setExpectedAudience(Set.of(keys.issuer()));
@@ -79,6 +80,10 @@ public class JwtAuth {
             return;
         }
         String token = header.substring(7).trim();
+        if (!settings.jwtAuthDebug() && verified.contains(token)) {
+            admit(ctx, start, next);
+            return;
+        }
         String kid;
         try {
             JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(token);
@@ -121,6 +126,11 @@ public class JwtAuth {
             deny(ctx, 403, "insufficient permissions");
             return;
         }
+        verified.remember(token, jwt.getExpirationTime());
+        admit(ctx, start, next);
+    }
+
+    private static void admit(RoutingContext ctx, long start, Runnable next) {
         ctx.request().headers().set("X-Auth-Seconds",
                 BigDecimal.valueOf(System.nanoTime() - start, 9).setScale(6, RoundingMode.HALF_UP).toPlainString());
         next.run();

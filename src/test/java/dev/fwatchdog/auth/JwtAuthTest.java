@@ -146,6 +146,18 @@ class JwtAuthTest {
                 Arguments.of(List.of(), List.of(), 403));
     }
 
+    /** A token that passed is remembered, but not past its expiry (plus the 1 s leeway). */
+    @Test
+    void aRememberedTokenStillExpires() throws Exception {
+        Tokens tokens = tokens();
+        long now = System.currentTimeMillis() / 1000;
+        String shortLived = "Bearer " + tokens.sign(tokens.claims("*").expiresAt(now + 2), OidcIssuer.RSA);
+        call(shortLived).statusCode(200);
+        call(shortLived).statusCode(200);
+        Thread.sleep((now + 4) * 1000 - System.currentTimeMillis());
+        assertUnauthorized(call(shortLived), "invalid token: expired");
+    }
+
     @Test
     void noFunctionClaimIs403() {
         Tokens tokens = tokens();
