@@ -67,6 +67,12 @@ public class HttpMode implements FunctionMode {
                 upstream.accepting().onSuccess(up -> ctx.vertx().cancelTimer(timer));
             }
         }
+        // Whatever ends the call (the client gone, a timeout, a failure), an upstream exchange left half-way is cut.
+        ctx.addEndHandler(ended -> {
+            if (ended.failed() && call.upstreamRequest != null) {
+                call.abandon();
+            }
+        });
         ctx.addEndHandler(ended -> requestLog.log(request,
                 ctx.response().getStatusCode() + " " + ctx.response().getStatusMessage(),
                 ctx.response().bytesWritten(), System.nanoTime() - call.start));
@@ -148,6 +154,8 @@ public class HttpMode implements FunctionMode {
         private final RoutingContext ctx;
         private final long start;
         private HttpClientRequest upstreamRequest;
+        /** The upstream response has been received in full: its connection is back in the pool, not ours. */
+        private boolean exchanged;
 
         Call(RoutingContext ctx, long start) {
             this.ctx = ctx;
@@ -159,10 +167,9 @@ public class HttpMode implements FunctionMode {
             HttpServerRequest request = ctx.request();
             HttpServerResponse response = ctx.response();
             if (response.ended() || response.closed()) {
-                upstreamRequest.reset();
+                abandon();
                 return;
             }
-            response.closeHandler(gone -> upstreamRequest.reset());
             String host = request.getHeader(HttpHeaders.HOST);
             if (host != null) {
                 upstreamRequest.authority(io.vertx.core.net.HostAndPort.parseAuthority(host, -1));
@@ -172,14 +179,23 @@ public class HttpMode implements FunctionMode {
                 wholeBody.onSuccess(body -> upstreamRequest.putHeader(HttpHeaders.CONTENT_LENGTH,
                         Integer.toString(body.length())).end(body));
             } else if (request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-                request.pipeTo(upstreamRequest);
+                pipeBody(request);
             } else if (isChunked(request)) {
                 upstreamRequest.setChunked(true);
-                request.pipeTo(upstreamRequest);
+                pipeBody(request);
             } else {
                 upstreamRequest.end();
                 request.resume();
             }
+        }
+
+        /**
+         * A client that hangs up mid-body must not end the upstream request: Vert.x' default pipe would end it,
+         * leaving the function waiting for bytes that never come and the pooled connection busy until exec_timeout.
+         * The close handler resets it instead, which closes that connection.
+         */
+        private void pipeBody(HttpServerRequest request) {
+            request.pipe().endOnFailure(false).to(upstreamRequest);
         }
 
         private void respond(HttpClientResponse upstreamResponse) {
@@ -199,6 +215,7 @@ public class HttpMode implements FunctionMode {
             if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH) && hasBody(upstreamResponse)) {
                 response.setChunked(true);
             }
+            upstreamResponse.end().onComplete(received -> exchanged = true);
             upstreamResponse.pipeTo(response).onFailure(broken -> response.reset());
         }
 
@@ -232,7 +249,19 @@ public class HttpMode implements FunctionMode {
                         : "function server did not start accepting connections within " + waited);
             }
             if (upstreamRequest != null) {
+                abandon();
+            }
+        }
+
+        /**
+         * The call ends before the function server has answered in full (client gone, timeout): the upstream
+         * connection is closed, since it is in an unknown state. A reset alone left some pooled connections open and
+         * busy for good (bench/stress.sh found them).
+         */
+        private void abandon() {
+            if (!exchanged) {
                 upstreamRequest.reset();
+                upstreamRequest.connection().close();
             }
         }
 
