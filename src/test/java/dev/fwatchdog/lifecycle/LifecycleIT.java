@@ -96,9 +96,7 @@ class LifecycleIT {
         Path pids = tmp.resolve("pids");
         try (WatchdogProcess watchdog = WatchdogProcess.start(env("mode", "streaming", "fprocess", DISPATCH,
                 "exec_timeout", "0", "write_timeout", "3s"))) {
-            watchdog.awaitHealthy(START);
-            CompletableFuture<HttpResponse<String>> stuck = watchdog.sendAsync(HttpRequest.newBuilder(
-                    watchdog.uri("/grandchildren")).header("X-Pid-File", pids.toString()).build());
+            CompletableFuture<HttpResponse<String>> stuck = callSpawningGrandchildren(watchdog, pids);
             List<Long> started = Pids.await(pids, 4, START);
             long signalled = System.nanoTime();
             watchdog.terminate();
@@ -116,9 +114,7 @@ class LifecycleIT {
         Path pids = tmp.resolve("pids");
         try (WatchdogProcess watchdog = WatchdogProcess.start(env("mode", "serializing", "fprocess", DISPATCH,
                 "exec_timeout", "0", "healthcheck_interval", "30s"))) {
-            watchdog.awaitHealthy(START);
-            watchdog.sendAsync(HttpRequest.newBuilder(watchdog.uri("/grandchildren"))
-                    .header("X-Pid-File", pids.toString()).build());
+            callSpawningGrandchildren(watchdog, pids);
             List<Long> started = Pids.await(pids, 4, START);
             long signalled = System.nanoTime();
             watchdog.interrupt();
@@ -196,6 +192,14 @@ class LifecycleIT {
             }
             assertTrue(watchdog.stderrBytes() > 100_000_000, "forwarded " + watchdog.stderrBytes() + " bytes");
         }
+    }
+
+    /** Once the watchdog is up, a call to a function that starts grandchildren and waits; their pids go to pids. */
+    private static CompletableFuture<HttpResponse<String>> callSpawningGrandchildren(WatchdogProcess watchdog, Path pids)
+            throws InterruptedException {
+        watchdog.awaitHealthy(START);
+        return watchdog.sendAsync(HttpRequest.newBuilder(watchdog.uri("/grandchildren"))
+                .header("X-Pid-File", pids.toString()).build());
     }
 
     private static void assertConnectionEnds(InputStream in) throws IOException {
