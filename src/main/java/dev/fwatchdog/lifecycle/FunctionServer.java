@@ -1,5 +1,6 @@
 package dev.fwatchdog.lifecycle;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -84,6 +85,8 @@ public class FunctionServer {
             return;
         }
         LOG.infof("Stopping the function process (SIGTERM, SIGKILL after %ds)", GRACE_SECONDS);
+        // Taken before the signal: once the server exits, the helpers it started are re-parented and out of reach.
+        List<ProcessHandle> helpers = running.process().descendants().toList();
         running.process().destroy();
         try {
             if (!running.process().waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
@@ -94,5 +97,6 @@ public class FunctionServer {
         }
         running.kill();
         running.waitFor();
+        helpers.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 }

@@ -1,6 +1,7 @@
 package dev.fwatchdog.lifecycle;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -8,11 +9,15 @@ import dev.fwatchdog.config.Durations;
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.health.LockFile;
 import dev.fwatchdog.metrics.FunctionMetrics;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 import sun.misc.Signal;
 
@@ -87,6 +92,22 @@ public class GracefulShutdown {
             LOG.info("All calls completed");
         } else {
             LOG.warnf("write_timeout passed with %d calls still in flight: they are cut", left);
+        }
+    }
+
+    /**
+     * The last step of every shutdown: whatever the functions started and left behind (a background job of a call that
+     * has ended, say) is killed. As PID 1 of a container the watchdog also inherits orphaned grandchildren, so this
+     * reaches them too. Only in a normal launch: in tests and dev mode the JVM has children that are not ours.
+     */
+    void sweep(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 1000) ShutdownEvent shutdown) {
+        if (LaunchMode.current() != LaunchMode.NORMAL) {
+            return;
+        }
+        List<ProcessHandle> left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+        if (!left.isEmpty()) {
+            LOG.infof("Killing %d processes the functions left behind", left.size());
+            left.forEach(ProcessHandle::destroyForcibly);
         }
     }
 

@@ -90,6 +90,24 @@ class LifecycleIT {
         }
     }
 
+    /** The function server's own child processes do not outlive the watchdog either, though it exits on SIGTERM. */
+    @Test
+    void sigtermAlsoEndsWhatTheFunctionServerStarted() throws Exception {
+        int upstream = WatchdogProcess.freePort();
+        Path pids = tmp.resolve("pids");
+        try (WatchdogProcess watchdog = WatchdogProcess.start(env("mode", "http",
+                "fprocess", "sh src/test/resources/functions/server-with-helper.sh " + upstream + " " + pids,
+                "upstream_url", "http://127.0.0.1:" + upstream))) {
+            watchdog.awaitHealthy(START);
+            awaitStatus(watchdog, "/_/ready", 200);
+            List<Long> helper = Pids.await(pids, 1, START);
+            assertTrue(Pids.running(helper.get(0)));
+            watchdog.terminate();
+            assertEquals(0, watchdog.awaitExit(Duration.ofSeconds(15)));
+            Pids.awaitAllEnded(helper, Duration.ofSeconds(2));
+        }
+    }
+
     /** The drain is capped by write_timeout: a call that outlasts it is cut, and its processes die with it. */
     @Test
     void drainEndsAtWriteTimeoutAndNoFunctionProcessSurvives() throws Exception {
