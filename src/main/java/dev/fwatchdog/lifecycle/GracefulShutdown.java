@@ -59,6 +59,10 @@ public class GracefulShutdown {
      */
     public static void handleSignals() {
         Signal.handle(new Signal("TERM"), signal -> {
+            if (LaunchMode.current() == LaunchMode.DEVELOPMENT) {
+                // Dev mode's exit handler keeps the JVM for the next reload: leave as the JVM would, at once.
+                System.exit(128 + signal.getNumber());
+            }
             terminated = true;
             Quarkus.asyncExit(0);
         });
