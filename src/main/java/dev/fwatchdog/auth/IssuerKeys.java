@@ -32,7 +32,7 @@ final class IssuerKeys {
     static final Duration PERIODIC_REFRESH = Duration.ofMinutes(5);
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT).build();
+    private final HttpClient http;
     private final String issuer;
     private final URI jwksUri;
     private final Runnable onChange;
@@ -40,7 +40,8 @@ final class IssuerKeys {
     private volatile long lastFetch;
     private CompletableFuture<Void> fetching = CompletableFuture.completedFuture(null);
 
-    private IssuerKeys(String issuer, URI jwksUri, Map<String, PublicKey> keys, Runnable onChange) {
+    private IssuerKeys(HttpClient http, String issuer, URI jwksUri, Map<String, PublicKey> keys, Runnable onChange) {
+        this.http = http;
         this.onChange = onChange;
         this.issuer = issuer;
         this.jwksUri = jwksUri;
@@ -65,7 +66,7 @@ final class IssuerKeys {
                         + " has no issuer or jwks_uri");
             }
             URI jwksUri = URI.create(jwks);
-            discovered = new IssuerKeys(issuer, jwksUri, parse(get(http, jwksUri).join()), onChange);
+            discovered = new IssuerKeys(http, issuer, jwksUri, parse(get(http, jwksUri).join()), onChange);
         } catch (CompletionException | IllegalArgumentException | ClassCastException | io.vertx.core.json.DecodeException e) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             throw new InvalidSettingException("jwt_auth: cannot load the issuer's keys via " + configuration + ": "

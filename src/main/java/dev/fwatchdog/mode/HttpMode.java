@@ -192,7 +192,7 @@ public class HttpMode implements FunctionMode {
         /**
          * A client that hangs up mid-body must not end the upstream request: Vert.x' default pipe would end it,
          * leaving the function waiting for bytes that never come and the pooled connection busy until exec_timeout.
-         * The close handler resets it instead, which closes that connection.
+         * The call's end handler abandons the exchange instead, which closes that connection.
          */
         private void pipeBody(HttpServerRequest request) {
             request.pipe().endOnFailure(false).to(upstreamRequest);
