@@ -38,7 +38,8 @@ for mode in serializing streaming http static; do
   read -r fds0 thr0 chld0 _ <<<"$(resources "$WATCHDOG_PID")"
   rss0=$(full_gc_rss "$WATCHDOG_PID")
   result=$(node "$BENCH_DIR/stress-client.js" "http://127.0.0.1:$PORT$path" "$TOTAL" "$CONCURRENCY" "$ABANDON" $kind "$OUT/static/file.bin")
-  sleep 5
+  # http mode's idle upstream connections close after 4 s, swept each second
+  sleep 7
   read -r fds1 thr1 chld1 rss_peakish <<<"$(resources "$WATCHDOG_PID")"
   rss1=$(full_gc_rss "$WATCHDOG_PID")
   stop_watchdog

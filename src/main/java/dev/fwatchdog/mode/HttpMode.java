@@ -67,7 +67,8 @@ public class HttpMode implements FunctionMode {
                 upstream.accepting().onSuccess(up -> ctx.vertx().cancelTimer(timer));
             }
         }
-        // Whatever ends the call (the client gone, a timeout, a failure), an upstream exchange left half-way is cut.
+        // A client gone before the answer began: the upstream exchange left half-way is cut. (Once the answer
+        // streams, the response pipe owns the response's exception handler and reports a client gone instead.)
         ctx.addEndHandler(ended -> {
             if (ended.failed() && call.upstreamRequest != null) {
                 call.abandon();
@@ -154,8 +155,10 @@ public class HttpMode implements FunctionMode {
         private final RoutingContext ctx;
         private final long start;
         private HttpClientRequest upstreamRequest;
-        /** The upstream response has been received in full: its connection is back in the pool, not ours. */
-        private boolean exchanged;
+        /** The upstream request has been ended: the whole body is on its way. */
+        private boolean requestSent;
+        /** The upstream response has been received in full. */
+        private boolean responseReceived;
 
         Call(RoutingContext ctx, long start) {
             this.ctx = ctx;
@@ -176,14 +179,17 @@ public class HttpMode implements FunctionMode {
             }
             upstreamRequest.response().onSuccess(this::respond).onFailure(this::failed);
             if (wholeBody != null) {
-                wholeBody.onSuccess(body -> upstreamRequest.putHeader(HttpHeaders.CONTENT_LENGTH,
-                        Integer.toString(body.length())).end(body));
+                wholeBody.onSuccess(body -> {
+                    requestSent = true;
+                    upstreamRequest.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end(body);
+                });
             } else if (request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
                 pipeBody(request);
             } else if (isChunked(request)) {
                 upstreamRequest.setChunked(true);
                 pipeBody(request);
             } else {
+                requestSent = true;
                 upstreamRequest.end();
                 request.resume();
             }
@@ -191,11 +197,19 @@ public class HttpMode implements FunctionMode {
 
         /**
          * A client that hangs up mid-body must not end the upstream request: Vert.x' default pipe would end it,
-         * leaving the function waiting for bytes that never come and the pooled connection busy until exec_timeout.
-         * The call's end handler abandons the exchange instead, which closes that connection.
+         * leaving the function waiting for bytes that never come. The exchange is abandoned instead, which closes
+         * that connection, also when the function had already answered (the connection is not reusable then).
+         * The request is marked sent before it is ended, so that no later abandon closes a recycled connection.
          */
         private void pipeBody(HttpServerRequest request) {
-            request.pipe().endOnFailure(false).to(upstreamRequest);
+            request.pipe().endOnSuccess(false).endOnFailure(false).to(upstreamRequest).onComplete(piped -> {
+                if (piped.succeeded()) {
+                    requestSent = true;
+                    upstreamRequest.end();
+                } else {
+                    abandon();
+                }
+            });
         }
 
         private void respond(HttpClientResponse upstreamResponse) {
@@ -215,8 +229,11 @@ public class HttpMode implements FunctionMode {
             if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH) && hasBody(upstreamResponse)) {
                 response.setChunked(true);
             }
-            upstreamResponse.end().onComplete(received -> exchanged = true);
-            upstreamResponse.pipeTo(response).onFailure(broken -> response.reset());
+            upstreamResponse.end().onComplete(received -> responseReceived = received.succeeded());
+            upstreamResponse.pipeTo(response).onFailure(broken -> {
+                response.reset();
+                abandon();
+            });
         }
 
         private boolean hasBody(HttpClientResponse upstreamResponse) {
@@ -254,12 +271,13 @@ public class HttpMode implements FunctionMode {
         }
 
         /**
-         * The call ends before the function server has answered in full (client gone, timeout): the upstream
-         * connection is closed, since it is in an unknown state. A reset alone left some pooled connections open and
-         * busy for good (bench/stress.sh found them).
+         * The call ends before both halves of the upstream exchange are complete (client gone, timeout): the
+         * upstream connection is closed, since it is in an unknown state. A reset alone left some pooled connections
+         * open and busy for good (bench/stress.sh found them). Once both halves are complete the connection is back
+         * in the pool and may carry another call: it is left alone.
          */
         private void abandon() {
-            if (!exchanged) {
+            if (!(requestSent && responseReceived)) {
                 upstreamRequest.reset();
                 upstreamRequest.connection().close();
             }
