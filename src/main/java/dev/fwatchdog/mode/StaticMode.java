@@ -11,12 +11,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.fwatchdog.config.Settings;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.impl.MimeMapping;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.impl.Utils;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,6 +30,7 @@ import jakarta.inject.Inject;
  * directories, Content-Type by extension, Last-Modified with 304s, ranges, no listing, no hidden files. We add a
  * weak ETag (and its 304), and refuse a path whose real location, after symlinks, is outside the root (StaticHandler
  * only keeps {@code ..} inside it). The file checks are a stat or two on the event loop, as StaticHandler's own are.
+ * Small files are answered from memory ({@link SmallFiles}) when the request is a plain whole read.
  */
 @ApplicationScoped
 @LookupIfProperty(name = "watchdog.mode", stringValue = "static")
@@ -38,6 +43,7 @@ public class StaticMode implements FunctionMode {
     private static final int CONFINED_MAX = 10_000;
 
     private final Map<String, Path> confined = new ConcurrentHashMap<>();
+    private final SmallFiles smallFiles = new SmallFiles();
     private Path root;
     private StaticHandler files;
 
@@ -99,7 +105,46 @@ public class StaticMode implements FunctionMode {
             send(ctx, gzipped, MimeMapping.getMimeTypeForFilename(file.getFileName().toString()), "gzip");
             return;
         }
+        if (isPlainRead(ctx)) {
+            Buffer bytes = smallFiles.bytes(file, attributes);
+            if (bytes != null) {
+                sendKept(ctx, file, attributes, bytes);
+                return;
+            }
+        }
         files.handle(ctx);
+    }
+
+    /**
+     * A whole, unconditional GET or HEAD of a file that is not hidden: what a kept small file can answer without
+     * StaticHandler (which refuses hidden paths, those with a segment starting with a dot).
+     */
+    private static boolean isPlainRead(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        HttpMethod method = request.method();
+        return (method == HttpMethod.GET || method == HttpMethod.HEAD) && request.getHeader("Range") == null
+                && request.getHeader(HttpHeaders.IF_MODIFIED_SINCE) == null && !ctx.normalizedPath().contains("/.");
+    }
+
+    /** A small file from memory, with the headers StaticHandler would have sent for it. */
+    private static void sendKept(RoutingContext ctx, Path file, BasicFileAttributes attributes, Buffer bytes) {
+        HttpServerResponse response = ctx.response();
+        String contentType = MimeMapping.getMimeTypeForFilename(file.getFileName().toString());
+        if (contentType != null) {
+            response.putHeader(HttpHeaders.CONTENT_TYPE,
+                    contentType.startsWith("text") ? contentType + ";charset=UTF-8" : contentType);
+        }
+        response.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes")
+                .putHeader(HttpHeaders.LAST_MODIFIED, Utils.formatRFC1123DateTime(attributes.lastModifiedTime().toMillis()))
+                .putHeader(HttpHeaders.DATE, Utils.formatRFC1123DateTime(System.currentTimeMillis()));
+        if (ctx.request().headers().contains(HttpHeaders.ACCEPT_ENCODING)) {
+            response.putHeader(HttpHeaders.VARY, "accept-encoding");
+        }
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            response.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(bytes.length())).end();
+        } else {
+            response.end(bytes);
+        }
     }
 
     private static boolean accepts(RoutingContext ctx, String value) {

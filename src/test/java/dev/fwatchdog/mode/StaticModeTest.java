@@ -84,6 +84,20 @@ class StaticModeTest {
     }
 
     @Test
+    void smallFilesFromMemoryCarryStaticHandlersHeaders() {
+        // A plain GET is answered from memory; an If-Modified-Since from long ago goes through StaticHandler.
+        Response kept = given().get("/4k.txt");
+        Response handled = given().header("If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT").get("/4k.txt");
+        kept.then().statusCode(200).body(equalTo(handled.asString()));
+        handled.then().statusCode(200);
+        for (String header : new String[] { "Content-Type", "Content-Length", "Last-Modified", "ETag", "Accept-Ranges",
+                "Cache-Control", "Vary" }) {
+            org.junit.jupiter.api.Assertions.assertEquals(handled.header(header), kept.header(header), header);
+        }
+        kept.then().header("Date", notNullValue());
+    }
+
+    @Test
     void cacheControlIsTheConfiguredOne() {
         given().get("/4k.txt").then().statusCode(200).header("Cache-Control", "no-cache");
     }
