@@ -2,7 +2,6 @@ package dev.fwatchdog.lifecycle;
 
 import dev.fwatchdog.config.Settings;
 import io.quarkus.runtime.ApplicationLifecycleManager;
-import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -27,9 +26,8 @@ public class StartupLog {
         }
         LOG.infof("Metrics listening on port: %d", settings.metricsPort());
         if (ApplicationLifecycleManager.isAppCDSGeneration()) {
-            // A training start for a class-data archive (-Dquarkus.appcds.generate=true, see the Dockerfile): up is
-            // all it has to get to. Quarkus' generated main would exit here; ours does not, so this does.
-            Quarkus.asyncExit(0);
+            // Quarkus' generated main would exit here; ours does not, so CdsTraining does once it has trained.
+            CdsTraining.trainThenExit(settings.port(), settings.metricsPort());
         }
     }
 }

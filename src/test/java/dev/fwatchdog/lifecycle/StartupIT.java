@@ -90,6 +90,21 @@ class StartupIT {
     }
 
     @Test
+    void classDataTrainingStartServesItsFirstRequestsThenExits() throws Exception {
+        java.nio.file.Path archive = Files.createTempDirectory("cds").resolve("app-cds.jsa");
+        try (WatchdogProcess watchdog = WatchdogProcess.start(
+                List.of("-XX:ArchiveClassesAtExit=" + archive, "-Dquarkus.appcds.generate=true"),
+                Map.of("mode", "static", "static_path", "src/test/resources/static-root"))) {
+            assertEquals(0, watchdog.awaitExit(Duration.ofSeconds(60)), watchdog.stderr());
+        }
+        // Loaded only once a connection has come: the training requests reached the server.
+        String symbols = new String(Files.readAllBytes(archive), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(symbols.contains("io/vertx/core/http/impl/Http1xServerConnection"), "request classes archived");
+        Files.delete(archive);
+        Files.delete(archive.getParent());
+    }
+
+    @Test
     void versionFlag() throws Exception {
         try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of(), "-version")) {
             assertEquals(0, watchdog.awaitExit(START));

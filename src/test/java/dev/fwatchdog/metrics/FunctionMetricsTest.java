@@ -72,10 +72,30 @@ class FunctionMetricsTest {
     }
 
     @Test
+    void jvmAndProcessMetersAreBoundSoonAfterStart() throws Exception {
+        Metrics m = withJvmMeters();
+        for (String name : List.of("jvm_memory_used_bytes", "jvm_threads_live_threads", "jvm_classes_loaded_classes",
+                "jvm_info", "jvm_gc_memory_allocated_bytes_total", "process_uptime_seconds", "process_cpu_usage",
+                "process_files_open_files", "system_load_average_1m")) {
+            assertTrue(m.text().contains("\n" + name), name + " is exposed");
+        }
+    }
+
+    @Test
     void exposedTextPassesPromtool() throws Exception {
         given().body("x").post("/promtool").then().statusCode(200);
         Assumptions.assumeTrue(Metrics.promtoolInstalled(), "promtool is not installed (apt-get install prometheus)");
-        Metrics.scrape(metrics.toURI()).passesPromtool();
+        withJvmMeters().passesPromtool();
+    }
+
+    /** A scrape once JvmMeters has bound the JVM's meters (a second after start-up). */
+    private Metrics withJvmMeters() throws Exception {
+        Metrics m = Metrics.scrape(metrics.toURI());
+        for (int i = 0; i < 100 && !m.text().contains("jvm_memory_used_bytes"); i++) {
+            Thread.sleep(50);
+            m = Metrics.scrape(metrics.toURI());
+        }
+        return m;
     }
 
     @Test
