@@ -33,9 +33,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(HttpAbandonedCallsTest.Streaming.class)
 class HttpAbandonedCallsTest {
 
-    /** Chosen once per JVM: the profile and the test class are loaded by different class loaders. */
-    static final int UPSTREAM_PORT = Integer.parseInt(System.getProperties().computeIfAbsent(
-            "test.abandon.upstream-port", key -> Integer.toString(WatchdogProcess.freePort())).toString());
+    static final int UPSTREAM_PORT = WatchdogProcess.freePortPerJvm("test.abandon.upstream-port");
     static final Vertx UPSTREAM_VERTX = Vertx.vertx();
     static final AtomicInteger OPEN = new AtomicInteger();
 

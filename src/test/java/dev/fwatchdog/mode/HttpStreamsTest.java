@@ -38,12 +38,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(HttpStreamsTest.Streams.class)
 class HttpStreamsTest {
 
-    /**
-     * Chosen once per JVM: the profile and the test class run in different class loaders, so a static field would
-     * be initialised twice with two different ports.
-     */
-    static final int UPSTREAM_PORT = Integer.parseInt(System.getProperties().computeIfAbsent(
-            "test.streams.upstream-port", key -> Integer.toString(WatchdogProcess.freePort())).toString());
+    static final int UPSTREAM_PORT = WatchdogProcess.freePortPerJvm("test.streams.upstream-port");
     static final Vertx UPSTREAM_VERTX = Vertx.vertx();
     static final CountDownLatch HANGING_CALL_CANCELLED = new CountDownLatch(1);
     static HttpServer upstream;

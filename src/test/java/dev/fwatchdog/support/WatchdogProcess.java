@@ -98,6 +98,15 @@ public final class WatchdogProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port chosen once per JVM under {@code key}: a Quarkus test profile and its test class are loaded by
+     * different class loaders, so a static field of its own would pick two different ports.
+     */
+    public static int freePortPerJvm(String key) {
+        return Integer.parseInt(System.getProperties()
+                .computeIfAbsent(key, unset -> Integer.toString(freePort())).toString());
+    }
+
     private static Path jar() {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         if (!Files.exists(jar)) {
