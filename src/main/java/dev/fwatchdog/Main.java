@@ -38,11 +38,14 @@ public class Main {
                 }
             }
         }
-        try {
-            checkPortFree("port", System.getenv("port"), 8080);
-            checkPortFree("metrics_port", System.getenv("metrics_port"), 8081);
-        } catch (InvalidSettingException e) {
-            fail(e.getMessage());
+        // Dev mode runs main again on every hot reload, while its HTTP server still holds the ports.
+        if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
+            try {
+                checkPortFree("port", System.getenv("port"), 8080);
+                checkPortFree("metrics_port", System.getenv("metrics_port"), 8081);
+            } catch (InvalidSettingException e) {
+                fail(e.getMessage());
+            }
         }
         GracefulShutdown.handleSignals();
         Quarkus.run(null, Main::exit, args);
