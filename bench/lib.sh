@@ -6,7 +6,12 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 OUT="$BENCH_DIR/out"
 PORT=${BENCH_PORT:-18080}
 METRICS_PORT=${BENCH_METRICS_PORT:-18081}
-# The JVM flags we recommend for a function container (small heap, serial GC); override with WATCHDOG_JVM.
+# The JVM flags of the container image (src/main/docker/Dockerfile.jvm), which bench/startup.sh measures: a small
+# heap that starts at 8 MB and small stacks, for a small idle RSS.
+IMAGE_JVM="-Xmx64m -Xms8m -Xss256k -XX:+UseSerialGC -XX:-UsePerfData"
+# The flags the load benchmarks use, for throughput: the same heap limit, but a heap free to size itself (-Xms8m
+# keeps the young generation at a few MB under load: about 4x the collections; bench/RESULTS.md says what that
+# costs). Override with WATCHDOG_JVM, e.g. WATCHDOG_JVM="$IMAGE_JVM" to measure the image as shipped.
 WATCHDOG_JVM=${WATCHDOG_JVM:--Xmx64m -XX:+UseSerialGC}
 mkdir -p "$OUT"
 
