@@ -22,8 +22,8 @@ final class SmallFiles {
     /** A small share of the small heaps a function container runs with. */
     static final long MAX_TOTAL_BYTES = 4L * 1024 * 1024;
 
-    /** A kept file: its bytes and the attributes they were read with. */
-    record Kept(Buffer bytes, long size, long modified) {
+    /** A kept file: its bytes and the modification time they were read at. */
+    record Kept(Buffer bytes, long modified) {
     }
 
     private final Map<Path, Kept> kept = new ConcurrentHashMap<>();
@@ -46,13 +46,13 @@ final class SmallFiles {
         long size = attributes.size();
         long modified = attributes.lastModifiedTime().toMillis();
         Kept current = kept.get(file);
-        if (current != null && current.size() == size && current.modified() == modified) {
+        if (current != null && current.bytes().length() == size && current.modified() == modified) {
             return current.bytes();
         }
         if (size > MAX_FILE_BYTES) {
             return null;
         }
-        long previous = current == null ? 0 : current.size();
+        long previous = current == null ? 0 : current.bytes().length();
         if (total.get() - previous + size > budget) {
             return null;
         }
@@ -66,9 +66,9 @@ final class SmallFiles {
             // changed while we read it: serve it from disk this time
             return null;
         }
-        Kept fresh = new Kept(Buffer.buffer(read), size, modified);
+        Kept fresh = new Kept(Buffer.buffer(read), modified);
         Kept replaced = kept.put(file, fresh);
-        total.addAndGet(size - (replaced == null ? 0 : replaced.size()));
+        total.addAndGet(size - (replaced == null ? 0 : replaced.bytes().length()));
         return fresh.bytes();
     }
 }
