@@ -27,6 +27,9 @@ case "$Http_Path" in
   /flood)
     # 100 MB of 100-byte log lines, as fast as the machine writes them
     head -c 99000000 /dev/zero | tr '\0' 'x' | fold -w 99 >&2; echo flooded ;;
+  /big-output)
+    # 40 MB on stdout: more than a 64 MB heap lets serializing mode hold
+    head -c 40000000 /dev/zero ;;
   /ignore-input)
     echo "did not read it" ;;
   *)

@@ -50,6 +50,9 @@ public class HttpMode implements FunctionMode {
     @Inject
     WebSocketProxy webSockets;
 
+    @Inject
+    HeapBudget budget;
+
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
@@ -78,7 +81,7 @@ public class HttpMode implements FunctionMode {
                 ctx.response().getStatusCode() + " " + ctx.response().getStatusMessage(),
                 ctx.response().bytesWritten(), System.nanoTime() - call.start));
         request.pause();
-        Future<Buffer> wholeBody = settings.bufferRequestBody() ? WholeBody.of(ctx) : null;
+        Future<Buffer> wholeBody = settings.bufferRequestBody() ? WholeBody.of(ctx, budget.share(ctx)) : null;
         upstream.accepting()
                 .compose(up -> upstream.client().request(options(request)))
                 .onSuccess(upstreamRequest -> call.send(upstreamRequest, wholeBody))
@@ -182,7 +185,7 @@ public class HttpMode implements FunctionMode {
                 wholeBody.onSuccess(body -> {
                     requestSent = true;
                     upstreamRequest.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end(body);
-                });
+                }).onFailure(unread -> abandon());
             } else if (request.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
                 pipeBody(request);
             } else if (isChunked(request)) {

@@ -5,12 +5,15 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.fwatchdog.config.Settings;
+import dev.fwatchdog.mode.HeapBudget.Verdict;
 import dev.fwatchdog.process.CgiEnvironment;
 import dev.fwatchdog.process.ChildProcess.MissingProgramException;
 import dev.fwatchdog.process.FunctionRun;
 import dev.fwatchdog.process.FunctionRuns;
 import dev.fwatchdog.process.StdinStream;
 import dev.fwatchdog.route.RequestLog;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -27,6 +30,8 @@ import jakarta.inject.Inject;
 @LookupIfProperty(name = "watchdog.mode", stringValue = "serializing")
 public class SerializingMode implements FunctionMode {
 
+    private static final int READ_SIZE = 64 * 1024;
+
     @Inject
     Settings settings;
 
@@ -36,6 +41,9 @@ public class SerializingMode implements FunctionMode {
     @Inject
     RequestLog requestLog;
 
+    @Inject
+    HeapBudget budget;
+
     @Override
     public void handle(RoutingContext ctx) {
         long start = System.nanoTime();
@@ -43,16 +51,24 @@ public class SerializingMode implements FunctionMode {
         FunctionRun run = runs.prepare(ctx.vertx());
         ctx.response().closeHandler(closed -> run.kill());
         Context context = ctx.vertx().getOrCreateContext();
-        WholeBody.of(ctx).onSuccess(body -> {
+        HeapBudget.Share share = budget.share(ctx);
+        WholeBody.of(ctx, share).onSuccess(body -> {
             runs.execute(ctx, () -> {
-                Outcome outcome = run(run, context, environment, body);
+                Outcome outcome = run(run, context, environment, body, share);
                 context.runOnContext(back -> respond(ctx, outcome, start));
             });
+        }).onFailure(unread -> {
+            HttpServerResponse response = ctx.response();
+            if (response.ended()) {
+                requestLog.log(ctx.request(), Integer.toString(response.getStatusCode()), response.bytesWritten(),
+                        System.nanoTime() - start);
+            }
         });
     }
 
     /** On a process I/O thread. */
-    private static Outcome run(FunctionRun run, Context context, Map<String, String> environment, Buffer body) {
+    private static Outcome run(FunctionRun run, Context context, Map<String, String> environment, Buffer body,
+            HeapBudget.Share share) {
         try {
             run.start(environment);
         } catch (MissingProgramException missing) {
@@ -66,13 +82,30 @@ public class SerializingMode implements FunctionMode {
             stdin.write(body);
             stdin.end();
         }
-        byte[] stdout;
+        // Held as the pieces read, as WholeBody holds a body: no array that needs twice the room while it grows.
+        CompositeByteBuf stdout = Unpooled.compositeBuffer(Integer.MAX_VALUE);
         try (var in = run.stdout()) {
-            stdout = in.readAllBytes();
+            byte[] chunk = new byte[READ_SIZE];
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                Verdict verdict = share.take(n);
+                if (verdict != Verdict.TAKEN) {
+                    // The answer is held whole too: past the budget, stop the function rather than the watchdog.
+                    run.kill();
+                    run.await();
+                    return new Outcome(null, verdict == Verdict.TOO_LARGE
+                            ? "function output larger than " + HeapBudget.LIMIT + " bytes: serializing mode holds"
+                                    + " the whole answer in memory (half the heap); use streaming mode"
+                            : "no memory left to hold the function's answer: other calls' bodies fill the "
+                                    + HeapBudget.LIMIT + " bytes serializing mode may hold");
+                }
+                stdout.addComponent(true, Unpooled.wrappedBuffer(chunk, 0, n));
+                chunk = new byte[READ_SIZE];
+            }
         } catch (IOException e) {
-            stdout = new byte[0];
+            // the process is gone: await() tells how
         }
-        return new Outcome(stdout, run.await());
+        return new Outcome(Buffer.buffer(stdout), run.await());
     }
 
     private void respond(RoutingContext ctx, Outcome outcome, long start) {
@@ -83,11 +116,11 @@ public class SerializingMode implements FunctionMode {
         }
         response.putHeader("Content-Type", settings.contentType())
                 .putHeader("X-Duration-Seconds", String.format(Locale.ROOT, "%.6f", nanos / 1e9));
-        Buffer body = outcome.error() == null ? Buffer.buffer(outcome.stdout()) : Buffer.buffer(outcome.error());
+        Buffer body = outcome.error() == null ? outcome.stdout() : Buffer.buffer(outcome.error());
         response.setStatusCode(outcome.error() == null ? 200 : 500).end(body);
         requestLog.log(ctx.request(), Integer.toString(response.getStatusCode()), body.length(), nanos);
     }
 
-    private record Outcome(byte[] stdout, String error) {
+    private record Outcome(Buffer stdout, String error) {
     }
 }

@@ -41,6 +41,9 @@ public class StreamingMode implements FunctionMode {
     @Inject
     RequestLog requestLog;
 
+    @Inject
+    HeapBudget budget;
+
     @Override
     public void handle(RoutingContext ctx) {
         long start = System.nanoTime();
@@ -55,7 +58,7 @@ public class StreamingMode implements FunctionMode {
         HttpServerRequest request = ctx.request();
         if (smallBody(request)) {
             // A few bytes: take them whole and save the thread that would stream them.
-            WholeBody.of(ctx).onSuccess(input -> runs.execute(ctx,
+            WholeBody.of(ctx, budget.share(ctx)).onSuccess(input -> runs.execute(ctx,
                     () -> serve(ctx, context, run, environment, output, start, () -> {
                         run.writeSmallInput(input);
                         return null;

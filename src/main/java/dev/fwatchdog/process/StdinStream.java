@@ -2,6 +2,7 @@ package dev.fwatchdog.process;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -48,7 +49,7 @@ public final class StdinStream implements WriteStream<Buffer> {
             while ((next = queue.take()) != END) {
                 if (open) {
                     try {
-                        stdin.write(next.getBytes());
+                        writeToStdin(next);
                     } catch (IOException functionStoppedReading) {
                         open = false;
                     }
@@ -71,6 +72,19 @@ public final class StdinStream implements WriteStream<Buffer> {
                 stdin.close();
             } catch (IOException alreadyClosed) {
                 // nothing left to tell the function
+            }
+        }
+    }
+
+    /** Writes a buffer without copying it first where its pieces are backed by arrays, as request chunks are. */
+    private void writeToStdin(Buffer data) throws IOException {
+        for (ByteBuffer piece : data.getByteBuf().nioBuffers()) {
+            if (piece.hasArray()) {
+                stdin.write(piece.array(), piece.arrayOffset() + piece.position(), piece.remaining());
+            } else {
+                byte[] copy = new byte[piece.remaining()];
+                piece.get(copy);
+                stdin.write(copy);
             }
         }
     }

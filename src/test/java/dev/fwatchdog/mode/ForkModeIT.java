@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
+import dev.fwatchdog.support.Clients;
 import dev.fwatchdog.support.WatchdogProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +95,39 @@ class ForkModeIT {
             assertEquals(64, expected.length());
             assertEquals(expected, Files.readString(received).split(" ")[0]);
             assertTrue(watchdog.stderr().contains("POST /big - 200 - ContentLength: 1073741824B"), watchdog.stderr());
+        }
+    }
+
+    /**
+     * serializing holds the body and the answer in the heap: past half of it (32 MiB with -Xmx64m) a body gets a 413,
+     * declared or chunked, and an answer a 500, and the watchdog goes on serving. It used to stall on a 200 MB body
+     * until read_timeout.
+     */
+    @Test
+    void serializingBoundsWhatItHoldsInMemory() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(List.of("-Xmx64m"),
+                Map.of("mode", "serializing", "fprocess", DISPATCH))) {
+            watchdog.awaitHealthy(START);
+            for (boolean chunked : new boolean[] { false, true }) {
+                String answer = Clients.earlyAnswer(watchdog.port, "/echo", 40 << 20, chunked);
+                assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+                assertTrue(answer.contains("request body larger than "), answer);
+            }
+
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            byte[] body = new byte[12 << 20];
+            new java.util.Random(7).nextBytes(body);
+            HttpResponse<byte[]> echoed = client.send(HttpRequest.newBuilder(watchdog.uri("/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, echoed.statusCode());
+            assertTrue(java.util.Arrays.equals(body, echoed.body()), "12 MiB echoed whole");
+
+            HttpResponse<String> flood = watchdog.post("/big-output", "");
+            assertEquals(500, flood.statusCode());
+            assertTrue(flood.body().startsWith("function output larger than "), flood.body());
+            watchdog.awaitStderr("POST /big-output - 500", START);
+            assertTrue(watchdog.stderr().contains("POST /echo - 413"), watchdog.stderr());
+            assertEquals(200, watchdog.get("/_/health").statusCode());
         }
     }
 

@@ -134,6 +134,28 @@ class HttpModeIT {
         }
     }
 
+    /**
+     * http_buffer_req_body holds the body in the heap: one larger than the watchdog may hold (half of -Xmx64m) gets a
+     * 413, declared or chunked, and the next call is proxied as usual.
+     */
+    @Test
+    void bufferedBodyTooLargeForTheHeapIsA413() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(List.of("-Xmx64m"),
+                http(WatchdogProcess.freePort(), "http_buffer_req_body", "true"))) {
+            watchdog.awaitHealthy(START);
+            awaitReady(watchdog);
+            for (boolean chunked : new boolean[] { false, true }) {
+                String answer = dev.fwatchdog.support.Clients.earlyAnswer(watchdog.port, "/headers", 40 << 20, chunked);
+                assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+                assertTrue(answer.contains("request body larger than "), answer);
+            }
+            HttpResponse<String> next = watchdog.post("/headers", "x".repeat(1 << 20));
+            assertEquals(200, next.statusCode());
+            assertTrue(next.body().contains("body-bytes: 1048576"), next.body());
+            watchdog.awaitStderr("POST /headers - 413", START);
+        }
+    }
+
     /** The OpenFaaS Node templates' way: `node index.js`, a plain Node http server, when this machine has node. */
     @Test
     void nodeTemplateStyleFunction() throws Exception {

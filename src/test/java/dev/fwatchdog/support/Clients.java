@@ -42,6 +42,53 @@ public final class Clients {
         }
     }
 
+    /**
+     * POSTs {@code total} zero bytes over a raw socket, with a Content-Length or chunked, sending on one thread while
+     * this one reads the answer, which may come (and the connection close) before the body is over. Returns the
+     * answer as text.
+     */
+    public static String earlyAnswer(int port, String path, long total, boolean chunked) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            Thread sender = new Thread(() -> {
+                try {
+                    java.io.OutputStream out = socket.getOutputStream();
+                    String framing = chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + total;
+                    out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\n" + framing + "\r\n\r\n").getBytes());
+                    byte[] chunk = new byte[64 * 1024];
+                    byte[] head = (Integer.toHexString(chunk.length) + "\r\n").getBytes();
+                    for (long sent = 0; sent < total; sent += chunk.length) {
+                        if (chunked) {
+                            out.write(head);
+                        }
+                        out.write(chunk, 0, (int) Math.min(chunk.length, total - sent));
+                        if (chunked) {
+                            out.write("\r\n".getBytes());
+                        }
+                    }
+                    if (chunked) {
+                        out.write("0\r\n\r\n".getBytes());
+                    }
+                } catch (java.io.IOException closedByTheServer) {
+                    // the answer came first
+                }
+            });
+            sender.start();
+            StringBuilder answer = new StringBuilder();
+            try (InputStream in = socket.getInputStream()) {
+                byte[] buffer = new byte[8192];
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    answer.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+                }
+            } catch (java.io.IOException reset) {
+                // the server closed with body bytes still unread: what came before the reset is the answer
+            }
+            sender.join(30_000);
+            return answer.toString();
+        }
+    }
+
     /** A line of a streamed answer and when it arrived ({@link System#nanoTime()}). */
     public record TimedLine(String text, long nanos) {
     }
