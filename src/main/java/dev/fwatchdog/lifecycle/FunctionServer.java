@@ -49,8 +49,8 @@ public class FunctionServer {
         ChildProcess started;
         try {
             started = ChildProcess.start(settings.functionProcess(), Map.of());
-        } catch (ChildProcess.MissingProgramException missing) {
-            throw new InvalidSettingException("cannot start fprocess: " + missing.getMessage());
+        } catch (ChildProcess.StartFailedException failed) {
+            throw new InvalidSettingException("cannot start fprocess: " + failed.getMessage());
         }
         child = started;
         LOG.infof("Started function process, pid %d: %s", started.process().pid(),

@@ -7,7 +7,7 @@ import java.util.Map;
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.mode.HeapBudget.Verdict;
 import dev.fwatchdog.process.CgiEnvironment;
-import dev.fwatchdog.process.ChildProcess.MissingProgramException;
+import dev.fwatchdog.process.ChildProcess.StartFailedException;
 import dev.fwatchdog.process.FunctionRun;
 import dev.fwatchdog.process.FunctionRuns;
 import dev.fwatchdog.process.StdinStream;
@@ -71,8 +71,8 @@ public class SerializingMode implements FunctionMode {
             HeapBudget.Share share) {
         try {
             run.start(environment);
-        } catch (MissingProgramException missing) {
-            return new Outcome(null, missing.getMessage());
+        } catch (StartFailedException failed) {
+            return new Outcome(null, failed.getMessage());
         }
         if (body.length() <= FunctionRun.SMALL_INPUT) {
             run.writeSmallInput(body);

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.process.CgiEnvironment;
-import dev.fwatchdog.process.ChildProcess.MissingProgramException;
+import dev.fwatchdog.process.ChildProcess.StartFailedException;
 import dev.fwatchdog.process.FunctionRun;
 import dev.fwatchdog.process.FunctionRuns;
 import dev.fwatchdog.process.StdinStream;
@@ -87,8 +87,8 @@ public class StreamingMode implements FunctionMode {
             ResponseOutput output, long start, Input input) {
         try {
             run.start(environment);
-        } catch (MissingProgramException missing) {
-            context.runOnContext(back -> finish(ctx, output, missing.getMessage(), start));
+        } catch (StartFailedException failed) {
+            context.runOnContext(back -> finish(ctx, output, failed.getMessage(), start));
             return;
         }
         StdinStream stdin = input.feed();

@@ -54,7 +54,7 @@ public class Upstream {
                 .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
                 .setDecompressionSupported(false)
                 .setMaxInitialLineLength(16 * 1024)
-                .setMaxHeaderSize(64 * 1024), new PoolOptions().setHttp1MaxSize(POOL_SIZE));
+                .setMaxHeaderSize(1024 * 1024), new PoolOptions().setHttp1MaxSize(POOL_SIZE));
         probe = vertx.createNetClient();
         tryConnect();
     }

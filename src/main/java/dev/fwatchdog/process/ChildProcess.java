@@ -25,7 +25,7 @@ public final class ChildProcess {
     /**
      * Starts {@code command} with the watchdog's environment plus {@code extraEnvironment}.
      *
-     * @throws MissingProgramException when the program cannot be run at all
+     * @throws StartFailedException when the program cannot be run at all
      */
     public static ChildProcess start(List<String> command, Map<String, String> extraEnvironment) {
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -33,7 +33,7 @@ public final class ChildProcess {
         try {
             return new ChildProcess(builder.start());
         } catch (IOException e) {
-            throw new MissingProgramException(command.get(0), e);
+            throw new StartFailedException(command.get(0), e);
         }
     }
 
@@ -61,10 +61,29 @@ public final class ChildProcess {
         }
     }
 
-    /** The program of fprocess could not be started; the message reads as of-watchdog's. */
-    public static final class MissingProgramException extends RuntimeException {
-        public MissingProgramException(String program, IOException cause) {
-            super("exec: \"" + program + "\": executable file not found in $PATH (" + cause.getMessage() + ")", cause);
+    /** The program of fprocess could not be started; the message reads as Go's exec errors in of-watchdog. */
+    public static final class StartFailedException extends RuntimeException {
+        StartFailedException(String program, IOException cause) {
+            super(describe(program, cause), cause);
+        }
+
+        /**
+         * The JDK says {@code Cannot run program "x": error=2, No such file or directory}. Only a missing program is
+         * "not found": a request whose headers make the environment too big for exec (E2BIG, a value over 128 KiB)
+         * is {@code fork/exec x: argument list too long}, as Go puts it.
+         */
+        private static String describe(String program, IOException cause) {
+            String message = String.valueOf(cause.getMessage());
+            if (message.contains("error=2,")) {
+                return "exec: \"" + program + "\": executable file not found in $PATH (" + message + ")";
+            }
+            int errno = message.indexOf("error=");
+            int reason = message.indexOf(", ", errno);
+            if (errno < 0 || reason < 0) {
+                return "fork/exec " + program + ": " + message;
+            }
+            String text = message.substring(reason + 2);
+            return "fork/exec " + program + ": " + Character.toLowerCase(text.charAt(0)) + text.substring(1);
         }
     }
 }

@@ -43,7 +43,7 @@ public final class FunctionRun {
      * Starts the process with the request's environment and forwards its stderr to the log. Blocks (process creation
      * takes milliseconds): call it on a {@link ProcessIo} thread.
      *
-     * @throws ChildProcess.MissingProgramException when the program cannot be run
+     * @throws ChildProcess.StartFailedException when the program cannot be run
      */
     public void start(Map<String, String> environment) {
         ChildProcess started = ChildProcess.start(command, environment);

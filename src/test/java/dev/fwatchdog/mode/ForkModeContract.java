@@ -107,6 +107,24 @@ abstract class ForkModeContract {
         assertTrue(response.body().lines().toList().contains("Http_Transfer_Encoding=chunked"), response.body());
     }
 
+    /** As of-watchdog (Go's 1 MB MaxHeaderBytes): a 10 KB query and a 100 KB header pass; Vert.x' defaults refused. */
+    @Test
+    void longQueriesAndBigHeadersPass() {
+        String query = "q=" + "a".repeat(10_000);
+        String cookie = "c".repeat(100_000);
+        String env = given().urlEncodingEnabled(false).header("Cookie", cookie).get("/env?" + query)
+                .then().statusCode(200).extract().asString();
+        assertTrue(env.lines().toList().contains("Http_Query=" + query), "10 KB query");
+        assertTrue(env.lines().toList().contains("Http_Cookie=" + cookie), "100 KB header");
+    }
+
+    /** A header too big for an environment variable (over 128 KiB) fails the exec, and says so, as Go does. */
+    @Test
+    void headerTooBigForTheEnvironmentIsA500SayingSo() {
+        given().header("X-Huge", "h".repeat(200_000)).post("/env").then().statusCode(500)
+                .body(equalTo("fork/exec sh: argument list too long"));
+    }
+
     @Test
     void headerValuesAreDataNotShell() {
         Path marker = tmp.resolve("pwned");

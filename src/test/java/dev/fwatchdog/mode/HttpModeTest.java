@@ -85,6 +85,16 @@ class HttpModeTest {
         assertTrue(seen.stream().anyMatch(line -> line.startsWith("x-forwarded-for: 127.0.0.1")), seen.toString());
     }
 
+    /** As of-watchdog (Go's 1 MB MaxHeaderBytes): a 10 KB query and a 100 KB header reach the function server. */
+    @Test
+    void longQueriesAndBigHeadersComeThrough() {
+        String query = "q=" + "a".repeat(10_000);
+        String cookie = "c".repeat(100_000);
+        List<String> seen = seen(given().urlEncodingEnabled(false).header("Cookie", cookie).get("/headers?" + query));
+        assertTrue(seen.contains("URI: /headers?" + query), "10 KB query");
+        assertTrue(seen.contains("cookie: " + cookie), "100 KB header");
+    }
+
     @Test
     void hopByHopRequestHeadersStayBehind() {
         List<String> seen = seen(given()
