@@ -57,13 +57,7 @@ public class SerializingMode implements FunctionMode {
                 Outcome outcome = run(run, context, environment, body, share);
                 context.runOnContext(back -> respond(ctx, outcome, start));
             });
-        }).onFailure(unread -> {
-            HttpServerResponse response = ctx.response();
-            if (response.ended()) {
-                requestLog.log(ctx.request(), Integer.toString(response.getStatusCode()), response.bytesWritten(),
-                        System.nanoTime() - start);
-            }
-        });
+        }).onFailure(unread -> requestLog.logAnswered(ctx, start));
     }
 
     /** On a process I/O thread. */

@@ -62,7 +62,7 @@ public class StreamingMode implements FunctionMode {
                     () -> serve(ctx, context, run, environment, output, start, () -> {
                         run.writeSmallInput(input);
                         return null;
-                    })));
+                    }))).onFailure(unread -> requestLog.logAnswered(ctx, start));
         } else {
             request.pause();
             runs.execute(ctx, () -> serve(ctx, context, run, environment, output, start, () -> {

@@ -5,6 +5,8 @@ import java.math.RoundingMode;
 
 import dev.fwatchdog.config.Settings;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -37,6 +39,15 @@ public class RequestLog {
             logFields(request, status, bytes, seconds, callId, line);
         } else {
             LOG.info(line);
+        }
+    }
+
+    /** A call the watchdog answered itself before the function ran (a 413, a 503, a body it could not read). */
+    public void logAnswered(RoutingContext ctx, long start) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended()) {
+            log(ctx.request(), Integer.toString(response.getStatusCode()), response.bytesWritten(),
+                    System.nanoTime() - start);
         }
     }
 
