@@ -4,6 +4,7 @@
 # failed requests, and no leaked child processes, file descriptors or threads; RSS after a full GC near its idle
 # value. Exits 1 when a check fails.
 # Usage: bench/stress.sh [total] [concurrency] [abandon_percent]   (defaults 20000 64 1)
+#        STRESS_MODES="serializing http" bench/stress.sh   (some modes only)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need node curl jcmd
@@ -24,7 +25,7 @@ full_gc_rss() {
 
 echo "| mode | ok / wrong / failed / abandoned | idle: fds thr chld RSS | after: fds thr chld RSS (RSS after a full GC) | verdict |"
 echo "|---|---|---|---|---|"
-for mode in serializing streaming http static; do
+for mode in ${STRESS_MODES:-serializing streaming http static}; do
   case $mode in
     http) start_watchdog mode=http fprocess="node $BENCH_DIR/upstream.js $UPSTREAM_PORT" \
             upstream_url=http://127.0.0.1:$UPSTREAM_PORT max_inflight=0
