@@ -14,9 +14,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class HeapBudget {
 
     /**
-     * Half the heap (32 MiB with the image's -Xmx64m), counting a call's body and its answer: both are held once
-     * (bodies of known length in a buffer of that size), and the watchdog itself lives in a few MB. A bigger heap
-     * (JAVA_OPTS) holds more.
+     * Half the heap (32 MiB with the image's -Xmx64m), counting a call's body and its answer: both are held once,
+     * as the pieces read, and the watchdog itself lives in a few MB. A bigger heap (JAVA_OPTS) holds more.
      */
     static final long LIMIT = Runtime.getRuntime().maxMemory() / 2;
 

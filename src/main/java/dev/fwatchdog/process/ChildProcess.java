@@ -79,10 +79,10 @@ public final class ChildProcess {
             }
             int errno = message.indexOf("error=");
             int reason = message.indexOf(", ", errno);
-            if (errno < 0 || reason < 0) {
+            String text = errno < 0 || reason < 0 ? "" : message.substring(reason + 2);
+            if (text.isEmpty()) {
                 return "fork/exec " + program + ": " + message;
             }
-            String text = message.substring(reason + 2);
             return "fork/exec " + program + ": " + Character.toLowerCase(text.charAt(0)) + text.substring(1);
         }
     }
