@@ -1,11 +1,16 @@
 package dev.fwatchdog.process;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 
-/** A function process, started without a shell, that can be killed with everything it started. */
-public final class ChildProcess {
+/**
+ * A function process started through the JDK, without a shell, that can be killed with everything it started: the
+ * function server of http mode, and fork-mode runs where {@link NativeProcess} is not available.
+ */
+public final class ChildProcess implements FunctionProcess {
 
     static {
         // JDK 17's default, posix_spawn, goes through the jspawnhelper program: two execs per call. vfork + exec is
@@ -41,16 +46,28 @@ public final class ChildProcess {
         return process;
     }
 
-    /**
-     * SIGKILL to the descendants first, then the process: killed parent-first, its children would be re-parented and
-     * lost to us.
-     */
+    @Override
+    public OutputStream stdin() {
+        return process.getOutputStream();
+    }
+
+    @Override
+    public InputStream stdout() {
+        return process.getInputStream();
+    }
+
+    @Override
+    public InputStream stderr() {
+        return process.getErrorStream();
+    }
+
+    @Override
     public void kill() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
     }
 
-    /** Blocks until the process has exited. */
+    @Override
     public int waitFor() {
         while (true) {
             try {

@@ -25,7 +25,7 @@ public final class FunctionRun {
     private final ProcessIo io;
     private final LogPump stderr;
     private final Set<FunctionRun> live;
-    private volatile ChildProcess child;
+    private volatile FunctionProcess child;
     private volatile boolean killed;
     private volatile long timer = -1;
 
@@ -46,7 +46,7 @@ public final class FunctionRun {
      * @throws ChildProcess.StartFailedException when the program cannot be run
      */
     public void start(Map<String, String> environment) {
-        ChildProcess started = ChildProcess.start(command, environment);
+        FunctionProcess started = FunctionProcess.start(command, environment);
         child = started;
         live.add(this);
         if (killed) {
@@ -54,7 +54,7 @@ public final class FunctionRun {
         } else if (!execTimeout.isZero()) {
             timer = vertx.setTimer(Math.max(1, execTimeout.toMillis()), fired -> kill());
         }
-        io.execute(() -> stderr.pump(started.process().getErrorStream()));
+        io.execute(() -> stderr.pump(started.stderr()));
     }
 
     /**
@@ -66,7 +66,7 @@ public final class FunctionRun {
 
     /** Writes a body of at most {@link #SMALL_INPUT} bytes to stdin and closes it. */
     public void writeSmallInput(Buffer body) {
-        try (OutputStream stdin = child.process().getOutputStream()) {
+        try (OutputStream stdin = child.stdin()) {
             stdin.write(body.getBytes());
         } catch (IOException functionClosedItsInput) {
             // its choice: the answer is what it writes
@@ -75,17 +75,17 @@ public final class FunctionRun {
 
     /** The function's stdin, to pipe the request body into; it is written on a {@link ProcessIo} thread. */
     public StdinStream stdin(Context context) {
-        return new StdinStream(context, child.process().getOutputStream(), io);
+        return new StdinStream(context, child.stdin(), io);
     }
 
     public InputStream stdout() {
-        return child.process().getInputStream();
+        return child.stdout();
     }
 
     /** exec_timeout or a client that went away: the run ends here, whatever stage it is in. */
     public void kill() {
         killed = true;
-        ChildProcess running = child;
+        FunctionProcess running = child;
         if (running != null) {
             running.kill();
         }

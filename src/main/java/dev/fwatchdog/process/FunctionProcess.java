@@ -1,0 +1,37 @@
+package dev.fwatchdog.process;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+
+/** One fork-mode run of the function: its three pipes, a kill of everything it started, its exit. */
+public interface FunctionProcess {
+
+    /**
+     * Starts {@code command} without a shell, with the watchdog's environment plus {@code extraEnvironment}: through
+     * posix_spawn where it can be called ({@link NativeProcess}), else through the JDK ({@link ChildProcess}).
+     *
+     * @throws ChildProcess.StartFailedException when the program cannot be run at all
+     */
+    static FunctionProcess start(List<String> command, Map<String, String> extraEnvironment) {
+        return NativeProcess.AVAILABLE
+                ? NativeProcess.start(command, extraEnvironment)
+                : ChildProcess.start(command, extraEnvironment);
+    }
+
+    OutputStream stdin();
+
+    InputStream stdout();
+
+    InputStream stderr();
+
+    /**
+     * SIGKILL to the descendants first, then the process: killed parent-first, its children would be re-parented and
+     * lost to us.
+     */
+    void kill();
+
+    /** Blocks until the process has exited; its exit code, or 128 + the signal that ended it. */
+    int waitFor();
+}

@@ -1,0 +1,251 @@
+package dev.fwatchdog.process;
+
+import java.io.BufferedInputStream;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.StringArray;
+import com.sun.jna.ptr.IntByReference;
+import org.jboss.logging.Logger;
+
+/**
+ * A fork-mode function started with glibc's posix_spawn rather than the JDK's ProcessBuilder. The JDK's child closes
+ * every descriptor it inherits one by one, found by listing /proc/self/fd, before it runs exec: about 9 us for each
+ * of the 45 or so a watchdog holds, paid again by the JDK's reaper thread when the process's /proc entries are torn
+ * down. posix_spawn closes them all with one close_range (posix_spawn_file_actions_addclosefrom_np), whatever their
+ * number: a loop spawning cat runs about twice as fast (bench/RESULTS.md). Available in a JVM on Linux with glibc
+ * 2.34 or newer; elsewhere (a native image, musl) {@link ChildProcess} is used.
+ */
+final class NativeProcess implements FunctionProcess {
+
+    private static final Logger LOG = Logger.getLogger(NativeProcess.class);
+
+    static final boolean AVAILABLE = LibC.load();
+
+    private final int pid;
+    private final OutputStream stdin;
+    private final InputStream stdout;
+    private final InputStream stderr;
+    /** Guarded by this: once the process is reaped its pid may be reused, so it is never signalled again. */
+    private boolean reaped;
+    private int exitCode;
+
+    private NativeProcess(int pid, OutputStream stdin, InputStream stdout, InputStream stderr) {
+        this.pid = pid;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    static NativeProcess start(List<String> command, Map<String, String> extraEnvironment) {
+        String program = command.get(0);
+        int[] in = {-1, -1};
+        int[] out = {-1, -1};
+        int[] err = {-1, -1};
+        FileOutputStream stdin = null;
+        FileInputStream stdout = null;
+        FileInputStream stderr = null;
+        Memory actions = new Memory(LibC.FILE_ACTIONS_SIZE);
+        LibC.posix_spawn_file_actions_init(actions);
+        boolean started = false;
+        try {
+            LibC.pipe(program, in);
+            LibC.pipe(program, out);
+            LibC.pipe(program, err);
+            // The watchdog's ends as Java streams, opened through /proc while the child's ends are still held here:
+            // opening a pipe that way waits for a partner on the other end, which the child may already have dropped.
+            stdin = new FileOutputStream(LibC.path(in[1]));
+            stdout = new FileInputStream(LibC.path(out[0]));
+            stderr = new FileInputStream(LibC.path(err[0]));
+            LibC.posix_spawn_file_actions_adddup2(actions, in[0], 0);
+            LibC.posix_spawn_file_actions_adddup2(actions, out[1], 1);
+            LibC.posix_spawn_file_actions_adddup2(actions, err[1], 2);
+            LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3);
+            IntByReference pid = new IntByReference();
+            int error = LibC.posix_spawnp(pid, program, actions, null, new StringArray(command.toArray(String[]::new)),
+                    new StringArray(environment(extraEnvironment)));
+            if (error != 0) {
+                throw LibC.startFailed(program, error);
+            }
+            started = true;
+            // Buffered as the JDK's process streams are: FileInputStream.readAllBytes seeks, which a pipe refuses.
+            return new NativeProcess(pid.getValue(), stdin, new BufferedInputStream(stdout),
+                    new BufferedInputStream(stderr));
+        } catch (IOException cannotOpen) {
+            throw new ChildProcess.StartFailedException(program, cannotOpen);
+        } finally {
+            if (!started) {
+                closeQuietly(stdin);
+                closeQuietly(stdout);
+                closeQuietly(stderr);
+            }
+            LibC.posix_spawn_file_actions_destroy(actions);
+            for (int fd : new int[] {in[0], in[1], out[0], out[1], err[0], err[1]}) {
+                if (fd >= 0) {
+                    LibC.close(fd);
+                }
+            }
+        }
+    }
+
+    /** The watchdog's environment with the request's on top, as exec wants it. */
+    private static String[] environment(Map<String, String> extra) {
+        Map<String, String> all = new HashMap<>(System.getenv());
+        all.putAll(extra);
+        return all.entrySet().stream().map(variable -> variable.getKey() + "=" + variable.getValue())
+                .toArray(String[]::new);
+    }
+
+    private static void closeQuietly(AutoCloseable stream) {
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (Exception alreadyClosed) {
+                // nothing to release
+            }
+        }
+    }
+
+    @Override
+    public OutputStream stdin() {
+        return stdin;
+    }
+
+    @Override
+    public InputStream stdout() {
+        return stdout;
+    }
+
+    @Override
+    public InputStream stderr() {
+        return stderr;
+    }
+
+    @Override
+    public synchronized void kill() {
+        if (!reaped) {
+            ProcessHandle.of(pid).ifPresent(process -> {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            });
+        }
+    }
+
+    /** Waits for the exit without reaping, so that a kill meanwhile cannot hit a reused pid; then reaps. */
+    @Override
+    public int waitFor() {
+        synchronized (this) {
+            if (reaped) {
+                return exitCode;
+            }
+        }
+        LibC.waitForExit(pid);
+        synchronized (this) {
+            if (!reaped) {
+                exitCode = LibC.reap(pid);
+                reaped = true;
+            }
+            return exitCode;
+        }
+    }
+
+    /** The C library calls, bound once (JNA direct mapping). */
+    private static final class LibC {
+
+        /** sizeof(posix_spawn_file_actions_t) is 80 bytes on 64-bit glibc; room to spare. */
+        static final int FILE_ACTIONS_SIZE = 256;
+        private static final int O_CLOEXEC = 0x80000;
+        private static final int P_PID = 1;
+        private static final int WEXITED = 4;
+        private static final int WNOWAIT = 0x1000000;
+        private static final int EINTR = 4;
+        private static final int SIGINFO_SIZE = 128;
+
+        static native int pipe2(int[] fds, int flags) throws LastErrorException;
+
+        static native int close(int fd);
+
+        static native int posix_spawn_file_actions_init(Pointer actions);
+
+        static native int posix_spawn_file_actions_destroy(Pointer actions);
+
+        static native int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
+
+        static native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+
+        static native int posix_spawnp(IntByReference pid, String file, Pointer actions, Pointer attributes,
+                Pointer argv, Pointer envp);
+
+        static native int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
+
+        static native int waitpid(int pid, IntByReference status, int options) throws LastErrorException;
+
+        static native String strerror(int error);
+
+        static boolean load() {
+            // A native image is static (no dlopen) and a musl libc has no addclosefrom_np: those use the JDK.
+            if (!"Linux".equals(System.getProperty("os.name"))
+                    || System.getProperty("org.graalvm.nativeimage.imagecode") != null) {
+                return false;
+            }
+            try {
+                Native.register(LibC.class, "c");
+                return true;
+            } catch (Throwable unavailable) {
+                LOG.debugf("posix_spawn not available (%s): fork modes start functions through the JDK", unavailable);
+                return false;
+            }
+        }
+
+        /** A pipe into {@code fds}, both ends closed on exec (the child gets its copies through dup2). */
+        static void pipe(String program, int[] fds) {
+            try {
+                pipe2(fds, O_CLOEXEC);
+            } catch (LastErrorException failed) {
+                throw startFailed(program, failed.getErrorCode());
+            }
+        }
+
+        static String path(int fd) {
+            return "/proc/self/fd/" + fd;
+        }
+
+        /** The JDK's words for a failed start, so that they read the same whichever way the process was started. */
+        static ChildProcess.StartFailedException startFailed(String program, int error) {
+            return new ChildProcess.StartFailedException(program,
+                    new IOException("Cannot run program \"" + program + "\": error=" + error + ", " + strerror(error)));
+        }
+
+        static void waitForExit(int pid) {
+            Memory info = new Memory(SIGINFO_SIZE);
+            while (true) {
+                try {
+                    waitid(P_PID, pid, info, WEXITED | WNOWAIT);
+                    return;
+                } catch (LastErrorException failed) {
+                    if (failed.getErrorCode() != EINTR) {
+                        throw new IllegalStateException("waitid " + pid + ": " + failed.getMessage(), failed);
+                    }
+                }
+            }
+        }
+
+        /** Reaps an exited process: its exit code, or 128 + the signal that ended it, as java.lang.Process says. */
+        static int reap(int pid) {
+            IntByReference status = new IntByReference();
+            waitpid(pid, status, 0);
+            int signal = status.getValue() & 0x7f;
+            return signal == 0 ? (status.getValue() >> 8) & 0xff : 128 + signal;
+        }
+    }
+}

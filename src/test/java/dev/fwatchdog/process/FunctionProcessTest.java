@@ -1,0 +1,134 @@
+package dev.fwatchdog.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Both ways a fork-mode function is started, against real processes: posix_spawn (what fork modes use on this
+ * machine) and the JDK (a native image, musl, and the http-mode function server). They must behave alike.
+ */
+class FunctionProcessTest {
+
+    static Stream<BiFunction<List<String>, Map<String, String>, FunctionProcess>> starts() {
+        return Stream.of(NativeProcess::start, ChildProcess::start);
+    }
+
+    @Test
+    void forkModesSpawnWithPosixSpawnOnLinuxWithGlibc() {
+        assertTrue(NativeProcess.AVAILABLE, "JNA could not bind posix_spawn: fork modes would take the JDK's slower path");
+    }
+
+    @ParameterizedTest
+    @MethodSource("starts")
+    void pipesEnvironmentAndExitCode(BiFunction<List<String>, Map<String, String>, FunctionProcess> start)
+            throws IOException {
+        FunctionProcess process = start.apply(List.of("sh", "-c", "cat; echo \"$Http_X\" >&2; exit 3"),
+                Map.of("Http_X", "from the request"));
+        try (OutputStream stdin = process.stdin()) {
+            stdin.write("body".getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals("body", read(process.stdout()));
+        assertEquals("from the request\n", read(process.stderr()));
+        assertEquals(3, process.waitFor());
+        assertEquals(3, process.waitFor(), "the exit code is kept once reaped");
+    }
+
+    @ParameterizedTest
+    @MethodSource("starts")
+    void theChildInheritsNoDescriptorButItsPipes(BiFunction<List<String>, Map<String, String>, FunctionProcess> start)
+            throws IOException {
+        FunctionProcess process = start.apply(List.of("ls", "/proc/self/fd"), Map.of());
+        process.stdin().close();
+        // ls lists its own directory handle too: 0, 1, 2 and that one
+        assertEquals(List.of("0", "1", "2", "3"), read(process.stdout()).lines().sorted().toList());
+        assertEquals(0, process.waitFor());
+    }
+
+    @ParameterizedTest
+    @MethodSource("starts")
+    void killEndsTheProcessAndWhatItStarted(BiFunction<List<String>, Map<String, String>, FunctionProcess> start)
+            throws Exception {
+        FunctionProcess process = start.apply(List.of("sh", "-c", "sleep 300 & echo $!; wait"), Map.of());
+        long grandchild = Long.parseLong(firstLine(process.stdout()));
+        process.kill();
+        assertEquals(128 + 9, process.waitFor(), "SIGKILL");
+        for (int i = 0; i < 100 && ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false); i++) {
+            Thread.sleep(20);
+        }
+        assertFalse(ProcessHandle.of(grandchild).map(ProcessHandle::isAlive).orElse(false), "sleep outlived the kill");
+        process.kill(); // reaped: signals nothing, whoever has the pid now
+        process.stdout().close();
+        process.stderr().close();
+        process.stdin().close();
+    }
+
+    @ParameterizedTest
+    @MethodSource("starts")
+    void aMissingProgramIsNamedAsGoDoes(BiFunction<List<String>, Map<String, String>, FunctionProcess> start) {
+        ChildProcess.StartFailedException failed = assertThrows(ChildProcess.StartFailedException.class,
+                () -> start.apply(List.of("no-such-function"), Map.of()));
+        assertTrue(failed.getMessage().startsWith("exec: \"no-such-function\": executable file not found in $PATH"),
+                failed.getMessage());
+    }
+
+    @ParameterizedTest
+    @MethodSource("starts")
+    void anEnvironmentTooBigForExecIsNamedAsGoDoes(
+            BiFunction<List<String>, Map<String, String>, FunctionProcess> start) {
+        ChildProcess.StartFailedException failed = assertThrows(ChildProcess.StartFailedException.class,
+                () -> start.apply(List.of("true"), Map.of("Http_Big", "x".repeat(200 * 1024))));
+        assertEquals("fork/exec true: argument list too long", failed.getMessage());
+    }
+
+    @Test
+    void aThousandRunsLeaveNoDescriptorOrChildBehind() throws IOException {
+        int before = openDescriptors();
+        for (int i = 0; i < 1000; i++) {
+            FunctionProcess process = NativeProcess.start(List.of("cat"), Map.of());
+            try (OutputStream stdin = process.stdin()) {
+                stdin.write('x');
+            }
+            assertEquals("x", read(process.stdout()));
+            process.stderr().close();
+            assertEquals(0, process.waitFor());
+        }
+        // other tests' streams may be closed by the GC meanwhile: fewer is fine, more is a leak
+        assertTrue(openDescriptors() <= before, "descriptors grew from " + before + " to " + openDescriptors());
+        assertEquals(0, ProcessHandle.current().children().count());
+    }
+
+    private static int openDescriptors() {
+        return Objects.requireNonNull(new File("/proc/self/fd").list()).length;
+    }
+
+    private static String read(InputStream stream) throws IOException {
+        try (stream) {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String firstLine(InputStream stream) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = stream.read(); c >= 0 && c != '\n'; c = stream.read()) {
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+}
