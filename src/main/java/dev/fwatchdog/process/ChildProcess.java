@@ -61,6 +61,10 @@ public final class ChildProcess implements FunctionProcess {
         return process.getErrorStream();
     }
 
+    /**
+     * The descendants first, then the process: killed parent-first, its children would be re-parented and lost to
+     * us. (The JDK cannot start a process in a group of its own.)
+     */
     @Override
     public void kill() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -26,10 +26,7 @@ public interface FunctionProcess {
 
     InputStream stderr();
 
-    /**
-     * SIGKILL to the descendants first, then the process: killed parent-first, its children would be re-parented and
-     * lost to us.
-     */
+    /** SIGKILL to the process and everything it started. */
     void kill();
 
     /** Blocks until the process has exited; its exit code, or 128 + the signal that ended it. */

@@ -6,16 +6,12 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import com.sun.jna.StringArray;
-import com.sun.jna.ptr.IntByReference;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,8 +51,7 @@ final class NativeProcess implements FunctionProcess {
         FileOutputStream stdin = null;
         FileInputStream stdout = null;
         FileInputStream stderr = null;
-        Memory actions = new Memory(LibC.FILE_ACTIONS_SIZE);
-        LibC.posix_spawn_file_actions_init(actions);
+        SpawnArguments arguments = new SpawnArguments(command, extraEnvironment);
         boolean started = false;
         try {
             LibC.pipe(program, in);
@@ -67,20 +62,27 @@ final class NativeProcess implements FunctionProcess {
             stdin = new FileOutputStream(LibC.path(in[1]));
             stdout = new FileInputStream(LibC.path(out[0]));
             stderr = new FileInputStream(LibC.path(err[0]));
+            Pointer actions = arguments.fileActions();
+            Pointer attributes = arguments.attributes();
+            LibC.posix_spawnattr_init(attributes);
+            // Its own process group, so that a kill reaches everything it started in one signal.
+            LibC.posix_spawnattr_setflags(attributes, LibC.POSIX_SPAWN_SETPGROUP);
+            LibC.posix_spawnattr_setpgroup(attributes, 0);
+            LibC.posix_spawn_file_actions_init(actions);
             LibC.posix_spawn_file_actions_adddup2(actions, in[0], 0);
             LibC.posix_spawn_file_actions_adddup2(actions, out[1], 1);
             LibC.posix_spawn_file_actions_adddup2(actions, err[1], 2);
             LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3);
-            IntByReference pid = new IntByReference();
-            int error = LibC.posix_spawnp(pid, program, actions, null, new StringArray(command.toArray(String[]::new)),
-                    new StringArray(environment(extraEnvironment)));
+            int[] pid = new int[1];
+            int error = LibC.posix_spawnp(pid, program, actions, attributes, arguments.argv(), arguments.envp());
+            LibC.posix_spawn_file_actions_destroy(actions);
+            LibC.posix_spawnattr_destroy(attributes);
             if (error != 0) {
                 throw LibC.startFailed(program, error);
             }
             started = true;
             // Buffered as the JDK's process streams are: FileInputStream.readAllBytes seeks, which a pipe refuses.
-            return new NativeProcess(pid.getValue(), stdin, new BufferedInputStream(stdout),
-                    new BufferedInputStream(stderr));
+            return new NativeProcess(pid[0], stdin, new BufferedInputStream(stdout), new BufferedInputStream(stderr));
         } catch (IOException cannotOpen) {
             throw new ChildProcess.StartFailedException(program, cannotOpen);
         } finally {
@@ -89,21 +91,13 @@ final class NativeProcess implements FunctionProcess {
                 closeQuietly(stdout);
                 closeQuietly(stderr);
             }
-            LibC.posix_spawn_file_actions_destroy(actions);
+            arguments.free();
             for (int fd : new int[] {in[0], in[1], out[0], out[1], err[0], err[1]}) {
                 if (fd >= 0) {
                     LibC.close(fd);
                 }
             }
         }
-    }
-
-    /** The watchdog's environment with the request's on top, as exec wants it. */
-    private static String[] environment(Map<String, String> extra) {
-        Map<String, String> all = new HashMap<>(System.getenv());
-        all.putAll(extra);
-        return all.entrySet().stream().map(variable -> variable.getKey() + "=" + variable.getValue())
-                .toArray(String[]::new);
     }
 
     private static void closeQuietly(AutoCloseable stream) {
@@ -131,13 +125,17 @@ final class NativeProcess implements FunctionProcess {
         return stderr;
     }
 
+    /**
+     * SIGKILL to the process group, which holds everything the function started unless it left the group; those
+     * that left (setsid) are found first, as descendants, and killed after.
+     */
     @Override
     public synchronized void kill() {
         if (!reaped) {
-            ProcessHandle.of(pid).ifPresent(process -> {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
-            });
+            List<ProcessHandle> descendants = ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants)
+                    .toList();
+            LibC.kill(-pid, LibC.SIGKILL);
+            descendants.forEach(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -162,8 +160,8 @@ final class NativeProcess implements FunctionProcess {
     /** The C library calls, bound once (JNA direct mapping). */
     private static final class LibC {
 
-        /** sizeof(posix_spawn_file_actions_t) is 80 bytes on 64-bit glibc; room to spare. */
-        static final int FILE_ACTIONS_SIZE = 256;
+        static final short POSIX_SPAWN_SETPGROUP = 0x02;
+        static final int SIGKILL = 9;
         private static final int O_CLOEXEC = 0x80000;
         private static final int P_PID = 1;
         private static final int WEXITED = 4;
@@ -175,6 +173,16 @@ final class NativeProcess implements FunctionProcess {
 
         static native int close(int fd);
 
+        static native int posix_spawnattr_init(Pointer attributes);
+
+        static native int posix_spawnattr_destroy(Pointer attributes);
+
+        static native int posix_spawnattr_setflags(Pointer attributes, short flags);
+
+        static native int posix_spawnattr_setpgroup(Pointer attributes, int processGroup);
+
+        static native int kill(int pid, int signal);
+
         static native int posix_spawn_file_actions_init(Pointer actions);
 
         static native int posix_spawn_file_actions_destroy(Pointer actions);
@@ -183,12 +191,12 @@ final class NativeProcess implements FunctionProcess {
 
         static native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
 
-        static native int posix_spawnp(IntByReference pid, String file, Pointer actions, Pointer attributes,
-                Pointer argv, Pointer envp);
+        static native int posix_spawnp(int[] pid, String file, Pointer actions, Pointer attributes, Pointer argv,
+                Pointer envp);
 
-        static native int waitid(int idType, int id, Pointer info, int options) throws LastErrorException;
+        static native int waitid(int idType, int id, byte[] info, int options) throws LastErrorException;
 
-        static native int waitpid(int pid, IntByReference status, int options) throws LastErrorException;
+        static native int waitpid(int pid, int[] status, int options) throws LastErrorException;
 
         static native String strerror(int error);
 
@@ -227,7 +235,7 @@ final class NativeProcess implements FunctionProcess {
         }
 
         static void waitForExit(int pid) {
-            Memory info = new Memory(SIGINFO_SIZE);
+            byte[] info = new byte[SIGINFO_SIZE];
             while (true) {
                 try {
                     waitid(P_PID, pid, info, WEXITED | WNOWAIT);
@@ -242,10 +250,10 @@ final class NativeProcess implements FunctionProcess {
 
         /** Reaps an exited process: its exit code, or 128 + the signal that ended it, as java.lang.Process says. */
         static int reap(int pid) {
-            IntByReference status = new IntByReference();
+            int[] status = new int[1];
             waitpid(pid, status, 0);
-            int signal = status.getValue() & 0x7f;
-            return signal == 0 ? (status.getValue() >> 8) & 0xff : 128 + signal;
+            int signal = status[0] & 0x7f;
+            return signal == 0 ? (status[0] >> 8) & 0xff : 128 + signal;
         }
     }
 }

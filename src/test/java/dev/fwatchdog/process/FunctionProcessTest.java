@@ -52,6 +52,30 @@ class FunctionProcessTest {
 
     @ParameterizedTest
     @MethodSource("starts")
+    void theRequestsVariablesComeOnTopOfTheWatchdogsEnvironment(
+            BiFunction<List<String>, Map<String, String>, FunctionProcess> start) throws IOException {
+        FunctionProcess process = start.apply(
+                List.of("sh", "-c", "echo \"$HOME\"; env | grep -c ^HOME=; echo \"$PATH\""),
+                Map.of("HOME", "/from/the/request"));
+        process.stdin().close();
+        assertEquals("/from/the/request\n1\n" + System.getenv("PATH") + "\n", read(process.stdout()));
+        assertEquals(0, process.waitFor());
+    }
+
+    @Test
+    void aFunctionLeadsAProcessGroupOfItsOwn() throws IOException {
+        // the fifth field of /proc/PID/stat is the process group
+        FunctionProcess process = NativeProcess.start(
+                List.of("sh", "-c", "read -r pid comm state ppid group rest < /proc/$$/stat; echo $$ $group"),
+                Map.of());
+        process.stdin().close();
+        String[] pidAndGroup = read(process.stdout()).trim().split(" ");
+        assertEquals(pidAndGroup[0], pidAndGroup[1], "the function's process group is its own pid");
+        assertEquals(0, process.waitFor());
+    }
+
+    @ParameterizedTest
+    @MethodSource("starts")
     void theChildInheritsNoDescriptorButItsPipes(BiFunction<List<String>, Map<String, String>, FunctionProcess> start)
             throws IOException {
         FunctionProcess process = start.apply(List.of("ls", "/proc/self/fd"), Map.of());
