@@ -54,9 +54,12 @@ public class SerializingMode implements FunctionMode {
         Context context = ctx.vertx().getOrCreateContext();
         HeapBudget.Share share = budget.share(ctx);
         WholeBody.of(ctx, share).onSuccess(body -> {
-            runs.execute(ctx, () -> {
+            runs.execute(ctx, run, () -> {
                 Outcome outcome = run(run, context, environment, body, share);
-                context.runOnContext(back -> respond(ctx, outcome, start));
+                context.runOnContext(back -> {
+                    run.stopClock();
+                    respond(ctx, outcome, start);
+                });
             });
         }).onFailure(unread -> requestLog.logAnswered(ctx, start));
     }

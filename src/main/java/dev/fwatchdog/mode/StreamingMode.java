@@ -58,14 +58,14 @@ public class StreamingMode implements FunctionMode {
         HttpServerRequest request = ctx.request();
         if (smallBody(request)) {
             // A few bytes: take them whole and save the thread that would stream them.
-            WholeBody.of(ctx, budget.share(ctx)).onSuccess(input -> runs.execute(ctx,
+            WholeBody.of(ctx, budget.share(ctx)).onSuccess(input -> runs.execute(ctx, run,
                     () -> serve(ctx, context, run, environment, output, start, () -> {
                         run.writeSmallInput(input);
                         return null;
                     }))).onFailure(unread -> requestLog.logAnswered(ctx, start));
         } else {
             request.pause();
-            runs.execute(ctx, () -> serve(ctx, context, run, environment, output, start, () -> {
+            runs.execute(ctx, run, () -> serve(ctx, context, run, environment, output, start, () -> {
                 StdinStream stdin = run.stdin(context);
                 context.runOnContext(back -> request.pipeTo(stdin));
                 return stdin;
@@ -88,7 +88,7 @@ public class StreamingMode implements FunctionMode {
         try {
             run.start(environment);
         } catch (StartFailedException failed) {
-            context.runOnContext(back -> finish(ctx, output, failed.getMessage(), start));
+            context.runOnContext(back -> finish(ctx, run, output, failed.getMessage(), start));
             return;
         }
         StdinStream stdin = input.feed();
@@ -98,7 +98,7 @@ public class StreamingMode implements FunctionMode {
             // A function that exits before the body is over reads no more of it.
             stdin.end();
         }
-        context.runOnContext(back -> finish(ctx, output, error, start));
+        context.runOnContext(back -> finish(ctx, run, output, error, start));
     }
 
     /** Starts feeding the request body to the function; returns the stream to close when the run ends, if any. */
@@ -123,7 +123,8 @@ public class StreamingMode implements FunctionMode {
     }
 
     /** On the event loop, once the function has exited. */
-    private void finish(RoutingContext ctx, ResponseOutput output, String error, long start) {
+    private void finish(RoutingContext ctx, FunctionRun run, ResponseOutput output, String error, long start) {
+        run.stopClock();
         long nanos = System.nanoTime() - start;
         HttpServerResponse response = ctx.response();
         if (response.closed()) {

@@ -40,6 +40,24 @@ public final class FunctionRun {
     }
 
     /**
+     * exec_timeout counts from here: called on the event loop as the call is handed to a process I/O thread. The
+     * timer is set and cancelled on the event loop because from any other thread each is a task queued to it, and a
+     * wake-up: two per call.
+     */
+    void startClock() {
+        if (!execTimeout.isZero()) {
+            timer = vertx.setTimer(Math.max(1, execTimeout.toMillis()), fired -> kill());
+        }
+    }
+
+    /** The call is over (on the event loop): no timeout for it any more. */
+    public void stopClock() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /**
      * Starts the process with the request's environment and forwards its stderr to the log. Blocks (process creation
      * takes milliseconds): call it on a {@link ProcessIo} thread.
      *
@@ -51,8 +69,6 @@ public final class FunctionRun {
         live.add(this);
         if (killed) {
             started.kill();
-        } else if (!execTimeout.isZero()) {
-            timer = vertx.setTimer(Math.max(1, execTimeout.toMillis()), fired -> kill());
         }
         io.execute(() -> stderr.pump(started.stderr()));
     }
@@ -95,9 +111,6 @@ public final class FunctionRun {
     public String await() {
         int exit = child.waitFor();
         live.remove(this);
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
         if (killed) {
             return "signal: killed";
         }

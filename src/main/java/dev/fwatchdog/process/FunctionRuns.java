@@ -51,11 +51,16 @@ public class FunctionRuns {
         }
     }
 
-    /** Runs a call's blocking work on a process I/O thread; when every one is taken, the call gets a 503. */
-    public void execute(RoutingContext ctx, Runnable work) {
+    /**
+     * Runs a call's blocking work on a process I/O thread, with exec_timeout counting; when every thread is taken,
+     * the call gets a 503. On the event loop.
+     */
+    public void execute(RoutingContext ctx, FunctionRun run, Runnable work) {
+        run.startClock();
         try {
             io.execute(work);
         } catch (RejectedExecutionException busy) {
+            run.stopClock();
             ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain")
                     .end("too many function calls at once: every process I/O thread is busy\n");
         }
