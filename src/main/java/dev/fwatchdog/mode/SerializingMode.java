@@ -11,6 +11,7 @@ import dev.fwatchdog.process.ChildProcess.StartFailedException;
 import dev.fwatchdog.process.FunctionRun;
 import dev.fwatchdog.process.FunctionRuns;
 import dev.fwatchdog.process.StdinStream;
+import dev.fwatchdog.process.StdoutSink;
 import dev.fwatchdog.route.RequestLog;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -80,30 +81,52 @@ public class SerializingMode implements FunctionMode {
             stdin.write(body);
             stdin.end();
         }
-        // Held as exact copies of the pieces read, as WholeBody holds a body: no array that needs twice the room
-        // while it grows, and no slack (64 calls at once each keeping 64 KiB arrays for 1 KiB answers grew RSS).
-        CompositeByteBuf stdout = Unpooled.compositeBuffer(Integer.MAX_VALUE);
-        try (var in = run.stdout()) {
-            byte[] chunk = new byte[READ_SIZE];
-            int n;
-            while ((n = in.read(chunk)) > 0) {
-                Verdict verdict = share.take(n);
-                if (verdict != Verdict.TAKEN) {
-                    // The answer is held whole too: past the budget, stop the function rather than the watchdog.
-                    run.kill();
-                    run.await();
-                    return new Outcome(null, verdict == Verdict.TOO_LARGE
-                            ? "function output larger than " + HeapBudget.LIMIT + " bytes: serializing mode holds"
-                                    + " the whole answer in memory (half the heap); use streaming mode"
-                            : "no memory left to hold the function's answer: other calls' bodies fill the "
-                                    + HeapBudget.LIMIT + " bytes serializing mode may hold");
-                }
-                stdout.addComponent(true, Unpooled.copiedBuffer(chunk, 0, n));
-            }
+        HeldAnswer answer = new HeldAnswer(share);
+        try {
+            run.readOutput(READ_SIZE, answer);
         } catch (IOException e) {
             // the process is gone: await() tells how
+        } catch (InterruptedException shuttingDown) {
+            Thread.currentThread().interrupt();
         }
-        return new Outcome(Buffer.buffer(stdout), run.await());
+        if (answer.refused != null) {
+            // The answer is held whole too: past the budget, stop the function rather than the watchdog.
+            run.kill();
+            run.await();
+            return new Outcome(null, answer.refused == Verdict.TOO_LARGE
+                    ? "function output larger than " + HeapBudget.LIMIT + " bytes: serializing mode holds"
+                            + " the whole answer in memory (half the heap); use streaming mode"
+                    : "no memory left to hold the function's answer: other calls' bodies fill the "
+                            + HeapBudget.LIMIT + " bytes serializing mode may hold");
+        }
+        return new Outcome(Buffer.buffer(answer.bytes), run.await());
+    }
+
+    /**
+     * The function's answer, held as exact copies of the pieces read, as WholeBody holds a body: no array that needs
+     * twice the room while it grows, and no slack (64 calls at once each keeping 64 KiB arrays for 1 KiB answers grew
+     * RSS). It takes no more than the heap budget allows.
+     */
+    private static final class HeldAnswer implements StdoutSink {
+
+        final CompositeByteBuf bytes = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+        private final HeapBudget.Share share;
+        Verdict refused;
+
+        HeldAnswer(HeapBudget.Share share) {
+            this.share = share;
+        }
+
+        @Override
+        public boolean accept(byte[] chunk, int length) {
+            Verdict verdict = share.take(length);
+            if (verdict != Verdict.TAKEN) {
+                refused = verdict;
+                return false;
+            }
+            bytes.addComponent(true, Unpooled.copiedBuffer(chunk, 0, length));
+            return true;
+        }
     }
 
     private void respond(RoutingContext ctx, Outcome outcome, long start) {

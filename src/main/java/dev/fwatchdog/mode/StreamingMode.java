@@ -1,7 +1,6 @@
 package dev.fwatchdog.mode;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
 
 import dev.fwatchdog.config.Settings;
@@ -92,7 +91,7 @@ public class StreamingMode implements FunctionMode {
             return;
         }
         StdinStream stdin = input.feed();
-        copy(run.stdout(), output);
+        copy(run, output);
         String error = run.await();
         if (stdin != null) {
             // A function that exits before the body is over reads no more of it.
@@ -106,15 +105,9 @@ public class StreamingMode implements FunctionMode {
         StdinStream feed();
     }
 
-    private static void copy(InputStream stdout, ResponseOutput output) {
-        byte[] chunk = new byte[READ_SIZE];
-        try (stdout) {
-            int n;
-            while ((n = stdout.read(chunk)) > 0) {
-                if (!output.write(Buffer.buffer(n).appendBytes(chunk, 0, n))) {
-                    return;
-                }
-            }
+    private static void copy(FunctionRun run, ResponseOutput output) {
+        try {
+            run.readOutput(READ_SIZE, (chunk, n) -> output.write(Buffer.buffer(n).appendBytes(chunk, 0, n)));
         } catch (IOException killed) {
             // the process is gone; await() tells how
         } catch (InterruptedException shuttingDown) {

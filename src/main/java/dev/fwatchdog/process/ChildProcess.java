@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /**
  * A function process started through the JDK, without a shell, that can be killed with everything it started: the
@@ -61,14 +62,33 @@ public final class ChildProcess implements FunctionProcess {
         return process.getErrorStream();
     }
 
+    /** The JDK's streams block: stderr gets a thread of its own, stdout is read by this one. */
+    @Override
+    public void readOutput(int chunkSize, StdoutSink sink, LogPump log, Executor io) throws IOException,
+            InterruptedException {
+        InputStream errors = stderr();
+        io.execute(() -> log.pump(errors));
+        byte[] chunk = new byte[chunkSize];
+        try (InputStream out = stdout()) {
+            int n;
+            while ((n = out.read(chunk)) > 0) {
+                if (!sink.accept(chunk, n)) {
+                    return;
+                }
+            }
+        }
+    }
+
     /**
-     * The descendants first, then the process: killed parent-first, its children would be re-parented and lost to
-     * us. (The JDK cannot start a process in a group of its own.)
+     * The descendants are listed first (once the process is dead they are re-parented and lost to us), then the
+     * process is killed, then they are: killed first, they could let it exit normally before its own kill. (The JDK
+     * cannot start a process in a group of its own.)
      */
     @Override
     public void kill() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> descendants = process.descendants().toList();
         process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.fwatchdog.process;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 /** One fork-mode run of the function: its three pipes, a kill of everything it started, its exit. */
 public interface FunctionProcess {
@@ -25,6 +27,13 @@ public interface FunctionProcess {
     InputStream stdout();
 
     InputStream stderr();
+
+    /**
+     * Reads stdout into {@code sink} until it ends or the sink takes no more, and forwards stderr to {@code stderr}
+     * meanwhile; closes stdout. Whatever stderr still has to say after that is forwarded by a thread of {@code io}.
+     */
+    void readOutput(int chunkSize, StdoutSink sink, LogPump stderr, Executor io)
+            throws IOException, InterruptedException;
 
     /** SIGKILL to the process and everything it started. */
     void kill();

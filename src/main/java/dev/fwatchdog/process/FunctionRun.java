@@ -1,7 +1,6 @@
 package dev.fwatchdog.process;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -58,8 +57,8 @@ public final class FunctionRun {
     }
 
     /**
-     * Starts the process with the request's environment and forwards its stderr to the log. Blocks (process creation
-     * takes milliseconds): call it on a {@link ProcessIo} thread.
+     * Starts the process with the request's environment. Blocks (process creation takes milliseconds): call it on a
+     * {@link ProcessIo} thread.
      *
      * @throws ChildProcess.StartFailedException when the program cannot be run
      */
@@ -70,7 +69,6 @@ public final class FunctionRun {
         if (killed) {
             started.kill();
         }
-        io.execute(() -> stderr.pump(started.stderr()));
     }
 
     /**
@@ -94,8 +92,12 @@ public final class FunctionRun {
         return new StdinStream(context, child.stdin(), io);
     }
 
-    public InputStream stdout() {
-        return child.stdout();
+    /**
+     * Reads the function's stdout into {@code sink} until it ends (or the sink takes no more), forwarding its stderr
+     * to the log meanwhile. On the {@link ProcessIo} thread that started it.
+     */
+    public void readOutput(int chunkSize, StdoutSink sink) throws IOException, InterruptedException {
+        child.readOutput(chunkSize, sink, stderr, io);
     }
 
     /** exec_timeout or a client that went away: the run ends here, whatever stage it is in. */

@@ -31,36 +31,60 @@ public final class LogPump {
         this.maxLine = maxLine;
     }
 
-    /** Forwards until end of stream; the last line is forwarded even without a newline. */
+    /** Forwards until end of stream, and closes it; the last line is forwarded even without a newline. */
     public void pump(InputStream in) {
+        pump(in, lines());
+    }
+
+    /** Forwards the rest of a stream whose beginning went to {@code lines}, and closes it. */
+    void pump(InputStream in, Lines lines) {
         byte[] chunk = new byte[8192];
-        LineBuffer line = new LineBuffer();
-        // A newline right after a split ends the line already forwarded: no empty line for it.
-        boolean justSplit = false;
         try (in) {
             int n;
             while ((n = in.read(chunk)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    byte b = chunk[i];
-                    if (b == '\n') {
-                        if (!justSplit) {
-                            emit(line);
-                        }
-                        justSplit = false;
-                    } else {
-                        line.write(b);
-                        justSplit = maxLine > 0 && line.size() >= maxLine;
-                        if (justSplit) {
-                            emit(line);
-                        }
-                    }
-                }
+                lines.accept(chunk, n);
             }
         } catch (IOException closed) {
             // the process is gone: forward what we have
         }
-        if (line.size() > 0) {
-            emit(line);
+        lines.end();
+    }
+
+    /** The lines of one stream, for a reader that reads it piece by piece itself. */
+    Lines lines() {
+        return new Lines();
+    }
+
+    /** One stream's line being assembled. */
+    final class Lines {
+
+        private final LineBuffer line = new LineBuffer();
+        /** A newline right after a split ends the line already forwarded: no empty line for it. */
+        private boolean justSplit;
+
+        void accept(byte[] chunk, int length) {
+            for (int i = 0; i < length; i++) {
+                byte b = chunk[i];
+                if (b == '\n') {
+                    if (!justSplit) {
+                        emit(line);
+                    }
+                    justSplit = false;
+                } else {
+                    line.write(b);
+                    justSplit = maxLine > 0 && line.size() >= maxLine;
+                    if (justSplit) {
+                        emit(line);
+                    }
+                }
+            }
+        }
+
+        /** The stream has ended. */
+        void end() {
+            if (line.size() > 0) {
+                emit(line);
+            }
         }
     }
 

@@ -2,12 +2,17 @@ package dev.fwatchdog.process;
 
 import java.io.BufferedInputStream;
 import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
@@ -30,17 +35,22 @@ final class NativeProcess implements FunctionProcess {
 
     private final int pid;
     private final OutputStream stdin;
+    private final PipeInput stdoutPipe;
+    private final PipeInput stderrPipe;
     private final InputStream stdout;
     private final InputStream stderr;
     /** Guarded by this: once the process is reaped its pid may be reused, so it is never signalled again. */
     private boolean reaped;
     private int exitCode;
 
-    private NativeProcess(int pid, OutputStream stdin, InputStream stdout, InputStream stderr) {
+    private NativeProcess(int pid, OutputStream stdin, PipeInput stdout, PipeInput stderr) {
         this.pid = pid;
         this.stdin = stdin;
-        this.stdout = stdout;
-        this.stderr = stderr;
+        this.stdoutPipe = stdout;
+        this.stderrPipe = stderr;
+        // Buffered as the JDK's process streams are: FileInputStream.readAllBytes seeks, which a pipe refuses.
+        this.stdout = new BufferedInputStream(stdout);
+        this.stderr = new BufferedInputStream(stderr);
     }
 
     static NativeProcess start(List<String> command, Map<String, String> extraEnvironment) {
@@ -49,8 +59,8 @@ final class NativeProcess implements FunctionProcess {
         int[] out = {-1, -1};
         int[] err = {-1, -1};
         FileOutputStream stdin = null;
-        FileInputStream stdout = null;
-        FileInputStream stderr = null;
+        PipeInput stdout = null;
+        PipeInput stderr = null;
         SpawnArguments arguments = new SpawnArguments(command, extraEnvironment);
         boolean started = false;
         try {
@@ -60,8 +70,10 @@ final class NativeProcess implements FunctionProcess {
             // The watchdog's ends as Java streams, opened through /proc while the child's ends are still held here:
             // opening a pipe that way waits for a partner on the other end, which the child may already have dropped.
             stdin = new FileOutputStream(LibC.path(in[1]));
-            stdout = new FileInputStream(LibC.path(out[0]));
-            stderr = new FileInputStream(LibC.path(err[0]));
+            stdout = new PipeInput(out[0]);
+            out[0] = -1;
+            stderr = new PipeInput(err[0]);
+            err[0] = -1;
             Pointer actions = arguments.fileActions();
             Pointer attributes = arguments.attributes();
             LibC.posix_spawnattr_init(attributes);
@@ -81,8 +93,7 @@ final class NativeProcess implements FunctionProcess {
                 throw LibC.startFailed(program, error);
             }
             started = true;
-            // Buffered as the JDK's process streams are: FileInputStream.readAllBytes seeks, which a pipe refuses.
-            return new NativeProcess(pid[0], stdin, new BufferedInputStream(stdout), new BufferedInputStream(stderr));
+            return new NativeProcess(pid[0], stdin, stdout, stderr);
         } catch (IOException cannotOpen) {
             throw new ChildProcess.StartFailedException(program, cannotOpen);
         } finally {
@@ -126,6 +137,68 @@ final class NativeProcess implements FunctionProcess {
     }
 
     /**
+     * Both pipes are read by this one thread, which poll tells which has something: a thread for stderr would cost a
+     * hand-off, a wake-up and a blocked thread per call, for a stream most functions never write to.
+     */
+    @Override
+    public void readOutput(int chunkSize, StdoutSink sink, LogPump log, Executor io) throws IOException,
+            InterruptedException {
+        LogPump.Lines errorLines = log.lines();
+        byte[] chunk = new byte[chunkSize];
+        // Two struct pollfd {int fd; short events; short revents;}, as ints: revents is the high half of the second.
+        int[] polled = {stdoutPipe.fd, LibC.POLLIN, stderrPipe.fd, LibC.POLLIN};
+        boolean errorsOpen = true;
+        try (stdout) {
+            while (true) {
+                LibC.poll(polled, errorsOpen ? 2 : 1, -1);
+                if (errorsOpen && LibC.ready(polled[3])) {
+                    errorsOpen = forward(chunk, errorLines);
+                }
+                if (LibC.ready(polled[1])) {
+                    int n = stdoutPipe.read(chunk);
+                    if (n < 0 || !sink.accept(chunk, n)) {
+                        break;
+                    }
+                }
+            }
+        } finally {
+            if (errorsOpen) {
+                forwardRest(chunk, errorLines, log, io);
+            }
+        }
+    }
+
+    /** Reads what stderr has (poll said it has something); false once it has ended. */
+    private boolean forward(byte[] chunk, LogPump.Lines lines) throws IOException {
+        int n = stderrPipe.read(chunk);
+        if (n < 0) {
+            lines.end();
+            stderrPipe.close();
+            return false;
+        }
+        lines.accept(chunk, n);
+        return true;
+    }
+
+    /**
+     * stdout is over: what stderr has now is forwarded here, and if it is still open (the function closed stdout
+     * early, or left a process behind that holds stderr), the rest is forwarded by a thread of {@code io}.
+     */
+    private void forwardRest(byte[] chunk, LogPump.Lines lines, LogPump log, Executor io) throws IOException {
+        int[] polled = {stderrPipe.fd, LibC.POLLIN};
+        while (LibC.poll(polled, 1, 0) > 0 && LibC.ready(polled[1])) {
+            if (!forward(chunk, lines)) {
+                return;
+            }
+        }
+        try {
+            io.execute(() -> log.pump(stderrPipe, lines));
+        } catch (RejectedExecutionException everyThreadBusy) {
+            log.pump(stderrPipe, lines);
+        }
+    }
+
+    /**
      * SIGKILL to the process group, which holds everything the function started unless it left the group; those
      * that left (setsid) are found first, as descendants, and killed after.
      */
@@ -157,10 +230,36 @@ final class NativeProcess implements FunctionProcess {
         }
     }
 
+    /** A pipe's read end as a stream, with the descriptor it was opened from kept for poll; closing closes both. */
+    private static final class PipeInput extends FileInputStream {
+
+        final int fd;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        PipeInput(int fd) throws FileNotFoundException {
+            super(LibC.path(fd));
+            this.fd = fd;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    super.close();
+                } finally {
+                    LibC.close(fd);
+                }
+            }
+        }
+    }
+
     /** The C library calls, bound once (JNA direct mapping). */
     private static final class LibC {
 
         static final short POSIX_SPAWN_SETPGROUP = 0x02;
+        static final int POLLIN = 0x1;
+        /** POLLIN, POLLERR, POLLHUP, POLLNVAL: a read will not block. */
+        private static final int READABLE = 0x1 | 0x8 | 0x10 | 0x20;
         static final int SIGKILL = 9;
         private static final int O_CLOEXEC = 0x80000;
         private static final int P_PID = 1;
@@ -183,6 +282,8 @@ final class NativeProcess implements FunctionProcess {
 
         static native int kill(int pid, int signal);
 
+        static native int poll(int[] fds, long count, int timeout) throws LastErrorException;
+
         static native int posix_spawn_file_actions_init(Pointer actions);
 
         static native int posix_spawn_file_actions_destroy(Pointer actions);
@@ -201,9 +302,11 @@ final class NativeProcess implements FunctionProcess {
         static native String strerror(int error);
 
         static boolean load() {
-            // A native image is static (no dlopen) and a musl libc has no addclosefrom_np: those use the JDK.
+            // A native image is static (no dlopen) and a musl libc has no addclosefrom_np: those use the JDK. poll's
+            // structs are read as ints here, which takes a little-endian machine (x86-64 and arm64 are).
             if (!"Linux".equals(System.getProperty("os.name"))
-                    || System.getProperty("org.graalvm.nativeimage.imagecode") != null) {
+                    || System.getProperty("org.graalvm.nativeimage.imagecode") != null
+                    || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
                 return false;
             }
             try {
@@ -212,6 +315,24 @@ final class NativeProcess implements FunctionProcess {
             } catch (Throwable unavailable) {
                 LOG.debugf("posix_spawn not available (%s): fork modes start functions through the JDK", unavailable);
                 return false;
+            }
+        }
+
+        /** Whether the events poll returned in the high half of {@code eventsAndReturned} say a read won't block. */
+        static boolean ready(int eventsAndReturned) {
+            return ((eventsAndReturned >>> 16) & READABLE) != 0;
+        }
+
+        /** poll(2), again when a signal interrupts it: how many descriptors have something. */
+        static int poll(int[] fds, int count, int timeout) {
+            while (true) {
+                try {
+                    return poll(fds, (long) count, timeout);
+                } catch (LastErrorException failed) {
+                    if (failed.getErrorCode() != EINTR) {
+                        throw new IllegalStateException("poll: " + failed.getMessage(), failed);
+                    }
+                }
             }
         }
 

@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
@@ -121,6 +126,75 @@ class FunctionProcessTest {
         assertEquals("fork/exec true: argument list too long", failed.getMessage());
     }
 
+    @ParameterizedTest
+    @MethodSource("starts")
+    void readOutputTakesStdoutAndForwardsStderrLines(
+            BiFunction<List<String>, Map<String, String>, FunctionProcess> start) throws Exception {
+        // 200 KB of stderr before any stdout: more than a pipe holds, so stderr must be read while stdout is awaited
+        FunctionProcess process = start.apply(List.of("sh", "-c",
+                "i=0; while [ $i -lt 2000 ]; do echo \"err line $i padded to about a hundred bytes"
+                        + " ..................................................\" >&2; i=$((i+1)); done;"
+                        + " echo out; echo last err >&2; printf 'no newline'"),
+                Map.of());
+        process.stdin().close();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        process.readOutput(16, (chunk, n) -> {
+            stdout.write(chunk, 0, n);
+            return true;
+        }, pumpInto(log), Runnable::run);
+        assertEquals("out\nno newline", stdout.toString(StandardCharsets.UTF_8));
+        assertEquals(0, process.waitFor());
+        List<String> lines = log.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2001, lines.size());
+        assertTrue(lines.get(1999).startsWith("err line 1999 padded"), lines.get(1999));
+        assertEquals("last err", lines.get(2000));
+    }
+
+    @ParameterizedTest
+    @MethodSource("starts")
+    void stderrHeldOpenAfterStdoutEndsIsForwardedLater(
+            BiFunction<List<String>, Map<String, String>, FunctionProcess> start) throws Exception {
+        // stdout closes at once; a background process keeps stderr for 300 ms, then writes to it
+        FunctionProcess process = start.apply(
+                List.of("sh", "-c", "echo early >&2; (sleep 0.3; echo late >&2) >/dev/null & exec >&-; wait"),
+                Map.of());
+        process.stdin().close();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ExecutorService io = Executors.newCachedThreadPool();
+        try {
+            long begin = System.nanoTime();
+            process.readOutput(8192, (chunk, n) -> true, pumpInto(log), io);
+            assertTrue(System.nanoTime() - begin < 250_000_000L, "readOutput waited for stderr to end");
+            process.waitFor();
+            io.shutdown();
+            assertTrue(io.awaitTermination(10, TimeUnit.SECONDS));
+        } finally {
+            io.shutdownNow();
+        }
+        assertEquals(List.of("early", "late"), log.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @ParameterizedTest
+    @MethodSource("starts")
+    void aSinkThatTakesNoMoreStopsTheReading(BiFunction<List<String>, Map<String, String>, FunctionProcess> start)
+            throws Exception {
+        FunctionProcess process = start.apply(List.of("sh", "-c", "yes"), Map.of());
+        process.stdin().close();
+        int[] chunks = {0};
+        ExecutorService io = Executors.newCachedThreadPool();
+        try {
+            process.readOutput(4096, (chunk, n) -> ++chunks[0] < 3, pumpInto(new ByteArrayOutputStream()), io);
+            assertEquals(3, chunks[0]);
+            process.kill();
+            int exit = process.waitFor();
+            // SIGKILL, or SIGPIPE if yes wrote to the stdout closed before the kill
+            assertTrue(exit == 128 + 9 || exit == 128 + 13, "exit " + exit);
+        } finally {
+            io.shutdown();
+        }
+    }
+
     @Test
     void aThousandRunsLeaveNoDescriptorOrChildBehind() throws IOException {
         int before = openDescriptors();
@@ -136,6 +210,10 @@ class FunctionProcessTest {
         // other tests' streams may be closed by the GC meanwhile: fewer is fine, more is a leak
         assertTrue(openDescriptors() <= before, "descriptors grew from " + before + " to " + openDescriptors());
         assertEquals(0, ProcessHandle.current().children().count());
+    }
+
+    private static LogPump pumpInto(ByteArrayOutputStream log) {
+        return new LogPump(new PrintStream(log, true, StandardCharsets.UTF_8), "stderr", false, -1);
     }
 
     private static int openDescriptors() {
