@@ -6,15 +6,16 @@
 #     watchdog holds), the JDK's ceiling.
 #  2. Streaming 1 GiB through `cat` with curl, beside `cat big | cat > /dev/null`, and beside StreamRelay.java, the
 #     least a JVM can do for it (blocking copies, no HTTP framework): the JDK's ceiling. The watchdog's peak RSS.
-# Each watchdog is warmed up first (WARMUP seconds of calls, two 1 GiB streams): the JIT is still compiling the
-# spawn path after 5 s of calls, and the rate keeps rising for about 15 s (perf showed C2 at 12% of the CPU at 8 s).
+# Each watchdog is warmed up first (WARMUP seconds of calls, two 1 GiB streams): on 2 busy cores the JIT is still
+# compiling after 20 s of calls (-XX:+PrintCompilation: ~1,500 methods compiled between 15 and 20 s, C2 at 13% of
+# the CPU from 17 to 25 s, 3% from 37 s on), so the rate keeps rising for about 30 s.
 # Usage: bench/fork-modes.sh [rounds]   (default 3; medians are reported)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need wrk curl gcc
 ROUNDS=${1:-3}
 DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-15}
+WARMUP=${WARMUP:-30}
 build_jar
 gcc -O2 -pthread -o "$OUT/spawn" "$BENCH_DIR/spawn.c"
 [ -f "$OUT/big.bin" ] || head -c 1073741824 /dev/urandom > "$OUT/big.bin"
