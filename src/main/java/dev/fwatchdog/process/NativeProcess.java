@@ -8,13 +8,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import org.jboss.logging.Logger;
@@ -78,15 +81,22 @@ final class NativeProcess implements FunctionProcess {
             Pointer attributes = arguments.attributes();
             LibC.posix_spawnattr_init(attributes);
             // Its own process group, so that a kill reaches everything it started in one signal.
-            LibC.posix_spawnattr_setflags(attributes, LibC.POSIX_SPAWN_SETPGROUP);
+            LibC.posix_spawnattr_setflags(attributes,
+                    (short) (LibC.POSIX_SPAWN_SETPGROUP | LibC.POSIX_SPAWN_SETSIGDEF));
             LibC.posix_spawnattr_setpgroup(attributes, 0);
+            LibC.posix_spawnattr_setsigdefault(attributes, LibC.handledSignals);
             LibC.posix_spawn_file_actions_init(actions);
             LibC.posix_spawn_file_actions_adddup2(actions, in[0], 0);
             LibC.posix_spawn_file_actions_adddup2(actions, out[1], 1);
             LibC.posix_spawn_file_actions_adddup2(actions, err[1], 2);
             LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3);
             int[] pid = new int[1];
-            int error = LibC.posix_spawnp(pid, program, actions, attributes, arguments.argv(), arguments.envp());
+            // Found once, then started by its path; a program not found is left to posix_spawnp, to say why.
+            Optional<Path> path = Executables.find(program);
+            int error = path.isPresent()
+                    ? LibC.posix_spawn(pid, path.get().toString(), actions, attributes, arguments.argv(),
+                            arguments.envp())
+                    : LibC.posix_spawnp(pid, program, actions, attributes, arguments.argv(), arguments.envp());
             LibC.posix_spawn_file_actions_destroy(actions);
             LibC.posix_spawnattr_destroy(attributes);
             if (error != 0) {
@@ -257,11 +267,25 @@ final class NativeProcess implements FunctionProcess {
     private static final class LibC {
 
         static final short POSIX_SPAWN_SETPGROUP = 0x02;
+        static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+        /**
+         * The signals the child sets to their default action outright: all but those the watchdog ignores (which
+         * stay ignored across exec, as they would without posix_spawn). For a signal outside this set glibc's child
+         * first asks how it is handled, then resets it if it has a handler: two calls instead of one, for each of
+         * the 64 signals, at every start. Built once, by {@link #load()}.
+         */
+        static Pointer handledSignals;
         static final int POLLIN = 0x1;
         /** POLLIN, POLLERR, POLLHUP, POLLNVAL: a read will not block. */
         private static final int READABLE = 0x1 | 0x8 | 0x10 | 0x20;
         static final int SIGKILL = 9;
         private static final int O_CLOEXEC = 0x80000;
+        private static final int SIGSTOP = 19;
+        private static final int LAST_SIGNAL = 64;
+        private static final long SIG_IGN = 1;
+        /** sizeof(sigset_t) is 128 bytes in glibc, sizeof(struct sigaction) 152 on 64-bit machines: room to spare. */
+        private static final int SIGSET_SIZE = 128;
+        private static final int SIGACTION_SIZE = 256;
         private static final int P_PID = 1;
         private static final int WEXITED = 4;
         private static final int WNOWAIT = 0x1000000;
@@ -279,6 +303,17 @@ final class NativeProcess implements FunctionProcess {
         static native int posix_spawnattr_setflags(Pointer attributes, short flags);
 
         static native int posix_spawnattr_setpgroup(Pointer attributes, int processGroup);
+
+        static native int posix_spawnattr_setsigdefault(Pointer attributes, Pointer signals);
+
+        static native int sigemptyset(Pointer set);
+
+        static native int sigaddset(Pointer set, int signal);
+
+        static native int sigaction(int signal, Pointer action, Pointer previous);
+
+        static native int posix_spawn(int[] pid, String path, Pointer actions, Pointer attributes, Pointer argv,
+                Pointer envp);
 
         static native int kill(int pid, int signal);
 
@@ -311,11 +346,26 @@ final class NativeProcess implements FunctionProcess {
             }
             try {
                 Native.register(LibC.class, "c");
+                handledSignals = listHandledSignals();
                 return true;
             } catch (Throwable unavailable) {
                 LOG.debugf("posix_spawn not available (%s): fork modes start functions through the JDK", unavailable);
                 return false;
             }
+        }
+
+        private static Pointer listHandledSignals() {
+            Memory signals = new Memory(SIGSET_SIZE);
+            sigemptyset(signals);
+            Memory action = new Memory(SIGACTION_SIZE);
+            for (int signal = 1; signal <= LAST_SIGNAL; signal++) {
+                // sa_handler comes first in struct sigaction; SIG_IGN is 1
+                if (signal != SIGKILL && signal != SIGSTOP && sigaction(signal, null, action) == 0
+                        && action.getLong(0) != SIG_IGN) {
+                    sigaddset(signals, signal); // refuses glibc's own (32, 33), which is right
+                }
+            }
+            return signals;
         }
 
         /** Whether the events poll returned in the high half of {@code eventsAndReturned} say a read won't block. */

@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,6 +66,21 @@ class FunctionProcessTest {
                 Map.of("HOME", "/from/the/request"));
         process.stdin().close();
         assertEquals("/from/the/request\n1\n" + System.getenv("PATH") + "\n", read(process.stdout()));
+        assertEquals(0, process.waitFor());
+    }
+
+    @ParameterizedTest
+    @MethodSource("starts")
+    void aFunctionStartsWithDefaultSignalHandlingAndTheNameItWasGiven(
+            BiFunction<List<String>, Map<String, String>, FunctionProcess> start) throws IOException {
+        // the JVM catches many signals; the function must catch none, and ignore what the watchdog ignores
+        FunctionProcess process = start.apply(List.of("sh", "-c", "echo $0; exec cat /proc/self/status"), Map.of());
+        process.stdin().close();
+        List<String> status = read(process.stdout()).lines().toList();
+        assertEquals("sh", status.get(0), "argv[0] is the name in fprocess, whatever path it was found at");
+        assertEquals("SigCgt:\t0000000000000000", field(status, "SigCgt:"));
+        // glibc's own signals (32 and 33) are ignored in any child it starts
+        assertEquals(ignored(Files.readAllLines(Path.of("/proc/self/status"))) | 0x180000000L, ignored(status));
         assertEquals(0, process.waitFor());
     }
 
@@ -210,6 +227,14 @@ class FunctionProcessTest {
         // other tests' streams may be closed by the GC meanwhile: fewer is fine, more is a leak
         assertTrue(openDescriptors() <= before, "descriptors grew from " + before + " to " + openDescriptors());
         assertEquals(0, ProcessHandle.current().children().count());
+    }
+
+    private static long ignored(List<String> status) {
+        return Long.parseUnsignedLong(field(status, "SigIgn:").substring("SigIgn:".length()).trim(), 16);
+    }
+
+    private static String field(List<String> status, String name) {
+        return status.stream().filter(line -> line.startsWith(name)).findFirst().orElseThrow();
     }
 
     private static LogPump pumpInto(ByteArrayOutputStream log) {
