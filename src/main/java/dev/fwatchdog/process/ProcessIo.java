@@ -16,7 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class ProcessIo implements Executor {
 
-    /** Each running function call holds up to three threads: stdin, stdout and stderr. */
+    /**
+     * Each running function call holds up to three threads: stdin, stdout and stderr (two through posix_spawn, where
+     * one thread reads both stdout and stderr).
+     */
     static final int MAX_THREADS = 3 * 512;
 
     private final AtomicInteger threadCount = new AtomicInteger();
