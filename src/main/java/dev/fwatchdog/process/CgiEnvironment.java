@@ -1,6 +1,9 @@
 package dev.fwatchdog.process;
 
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -23,7 +26,7 @@ public final class CgiEnvironment {
         request.headers().forEach(header -> {
             String name = header.getKey();
             if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("transfer-encoding")) {
-                env.putIfAbsent("Http_" + canonical(name), header.getValue());
+                env.putIfAbsent("Http_" + canonical(name), asSent(header.getValue()));
             }
         });
         String transferEncoding = request.getHeader("Transfer-Encoding");
@@ -54,6 +57,24 @@ public final class CgiEnvironment {
             }
         }
         return name.toString();
+    }
+
+    /**
+     * A header value as the client's bytes meant it. Netty reads each byte of a header as one character (Latin-1);
+     * the environment is written in UTF-8, so a UTF-8 value ("café") would reach the function encoded twice. Go passes
+     * the bytes through: a value that is valid UTF-8 is read as such; anything else stays as Netty read it.
+     */
+    static String asSent(String value) {
+        if (value.chars().allMatch(c -> c < 0x80)) {
+            return value;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (CharacterCodingException notUtf8) {
+            return value;
+        }
     }
 
     /** Percent-decoding as Go's URL.Path has it; '+' stays '+' in a path. */

@@ -1,5 +1,6 @@
 package dev.fwatchdog.process;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ final class SpawnArguments {
     private static final Map<String, byte[]> INHERITED = new TreeMap<>();
 
     static {
-        System.getenv().forEach((name, value) -> INHERITED.put(name, Native.toByteArray(name + "=" + value)));
+        System.getenv().forEach((name, value) -> INHERITED.put(name, cString(name + "=" + value)));
     }
 
     private final long address;
@@ -37,14 +38,14 @@ final class SpawnArguments {
     /** The command, and the watchdog's environment with {@code extraEnvironment} on top of it. */
     SpawnArguments(List<String> command, Map<String, String> extraEnvironment) {
         List<byte[]> arguments = new ArrayList<>(command.size());
-        command.forEach(argument -> arguments.add(Native.toByteArray(argument)));
+        command.forEach(argument -> arguments.add(cString(argument)));
         List<byte[]> environment = new ArrayList<>(INHERITED.size() + extraEnvironment.size());
         INHERITED.forEach((name, variable) -> {
             if (!extraEnvironment.containsKey(name)) {
                 environment.add(variable);
             }
         });
-        extraEnvironment.forEach((name, value) -> environment.add(Native.toByteArray(name + "=" + value)));
+        extraEnvironment.forEach((name, value) -> environment.add(cString(name + "=" + value)));
 
         long pointers = (long) Native.POINTER_SIZE * (arguments.size() + 1 + environment.size() + 1);
         address = Native.malloc(HEADER_SIZE + pointers + length(arguments) + length(environment));
@@ -92,6 +93,11 @@ final class SpawnArguments {
         }
         block.setPointer(entry, null);
         return stringsAt;
+    }
+
+    /** UTF-8 whatever the locale (without one the JVM's default would turn every non-ASCII character into '?'). */
+    private static byte[] cString(String text) {
+        return (text + '\0').getBytes(StandardCharsets.UTF_8);
     }
 
     private static long length(List<byte[]> strings) {

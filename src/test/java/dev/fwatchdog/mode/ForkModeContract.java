@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URL;
@@ -86,6 +87,20 @@ abstract class ForkModeContract {
         assertTrue(lines.contains("Http_Query=a=1&b=two%20words"), env);
         assertFalse(env.contains("Http_Host="), env);
         assertFalse(env.contains("Http_Transfer_Encoding="), env);
+    }
+
+    @Test
+    void utf8HeaderValuesReachTheFunctionAsSent() throws IOException {
+        // raw bytes on the wire ("café" in UTF-8): an HTTP client library would encode the value its own way
+        byte[] request = "GET /env HTTP/1.1\r\nHost: localhost\r\nX-Name: caf\u00c3\u00a9\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        String answer;
+        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+            socket.getOutputStream().write(request);
+            answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        // read back byte for byte: the same two bytes for é, not four (UTF-8 of the Latin-1 reading of them)
+        assertTrue(answer.contains("\nHttp_X_Name=caf\u00c3\u00a9\n"), answer);
     }
 
     @Test
