@@ -61,10 +61,8 @@ class FunctionProcessTest {
     @MethodSource("starts")
     void theRequestsVariablesComeOnTopOfTheWatchdogsEnvironment(
             BiFunction<List<String>, Map<String, String>, FunctionProcess> start) throws IOException {
-        FunctionProcess process = start.apply(
-                List.of("sh", "-c", "echo \"$HOME\"; env | grep -c ^HOME=; echo \"$PATH\""),
+        FunctionProcess process = shWithoutInput(start, "echo \"$HOME\"; env | grep -c ^HOME=; echo \"$PATH\"",
                 Map.of("HOME", "/from/the/request"));
-        process.stdin().close();
         assertEquals("/from/the/request\n1\n" + System.getenv("PATH") + "\n", read(process.stdout()));
         assertEquals(0, process.waitFor());
     }
@@ -74,8 +72,7 @@ class FunctionProcessTest {
     void aFunctionStartsWithDefaultSignalHandlingAndTheNameItWasGiven(
             BiFunction<List<String>, Map<String, String>, FunctionProcess> start) throws IOException {
         // the JVM catches many signals; the function must catch none, and ignore what the watchdog ignores
-        FunctionProcess process = start.apply(List.of("sh", "-c", "echo $0; exec cat /proc/self/status"), Map.of());
-        process.stdin().close();
+        FunctionProcess process = shWithoutInput(start, "echo $0; exec cat /proc/self/status", Map.of());
         List<String> status = read(process.stdout()).lines().toList();
         assertEquals("sh", status.get(0), "argv[0] is the name in fprocess, whatever path it was found at");
         assertEquals("SigCgt:\t0000000000000000", field(status, "SigCgt:"));
@@ -87,10 +84,8 @@ class FunctionProcessTest {
     @Test
     void aFunctionLeadsAProcessGroupOfItsOwn() throws IOException {
         // the fifth field of /proc/PID/stat is the process group
-        FunctionProcess process = NativeProcess.start(
-                List.of("sh", "-c", "read -r pid comm state ppid group rest < /proc/$$/stat; echo $$ $group"),
-                Map.of());
-        process.stdin().close();
+        FunctionProcess process = shWithoutInput(NativeProcess::start,
+                "read -r pid comm state ppid group rest < /proc/$$/stat; echo $$ $group", Map.of());
         String[] pidAndGroup = read(process.stdout()).trim().split(" ");
         assertEquals(pidAndGroup[0], pidAndGroup[1], "the function's process group is its own pid");
         assertEquals(0, process.waitFor());
@@ -148,12 +143,11 @@ class FunctionProcessTest {
     void readOutputTakesStdoutAndForwardsStderrLines(
             BiFunction<List<String>, Map<String, String>, FunctionProcess> start) throws Exception {
         // 200 KB of stderr before any stdout: more than a pipe holds, so stderr must be read while stdout is awaited
-        FunctionProcess process = start.apply(List.of("sh", "-c",
+        FunctionProcess process = shWithoutInput(start,
                 "i=0; while [ $i -lt 2000 ]; do echo \"err line $i padded to about a hundred bytes"
                         + " ..................................................\" >&2; i=$((i+1)); done;"
-                        + " echo out; echo last err >&2; printf 'no newline'"),
+                        + " echo out; echo last err >&2; printf 'no newline'",
                 Map.of());
-        process.stdin().close();
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         process.readOutput(16, (chunk, n) -> {
@@ -173,10 +167,8 @@ class FunctionProcessTest {
     void stderrHeldOpenAfterStdoutEndsIsForwardedLater(
             BiFunction<List<String>, Map<String, String>, FunctionProcess> start) throws Exception {
         // stdout closes at once; a background process keeps stderr for 300 ms, then writes to it
-        FunctionProcess process = start.apply(
-                List.of("sh", "-c", "echo early >&2; (sleep 0.3; echo late >&2) >/dev/null & exec >&-; wait"),
-                Map.of());
-        process.stdin().close();
+        FunctionProcess process = shWithoutInput(start,
+                "echo early >&2; (sleep 0.3; echo late >&2) >/dev/null & exec >&-; wait", Map.of());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         ExecutorService io = Executors.newCachedThreadPool();
         try {
@@ -196,8 +188,7 @@ class FunctionProcessTest {
     @MethodSource("starts")
     void aSinkThatTakesNoMoreStopsTheReading(BiFunction<List<String>, Map<String, String>, FunctionProcess> start)
             throws Exception {
-        FunctionProcess process = start.apply(List.of("sh", "-c", "yes"), Map.of());
-        process.stdin().close();
+        FunctionProcess process = shWithoutInput(start, "yes", Map.of());
         int[] chunks = {0};
         ExecutorService io = Executors.newCachedThreadPool();
         try {
@@ -227,6 +218,14 @@ class FunctionProcessTest {
         // other tests' streams may be closed by the GC meanwhile: fewer is fine, more is a leak
         assertTrue(openDescriptors() <= before, "descriptors grew from " + before + " to " + openDescriptors());
         assertEquals(0, ProcessHandle.current().children().count());
+    }
+
+    /** {@code sh -c script}, its stdin closed at once: the function gets no input. */
+    private static FunctionProcess shWithoutInput(BiFunction<List<String>, Map<String, String>, FunctionProcess> start,
+            String script, Map<String, String> environment) throws IOException {
+        FunctionProcess process = start.apply(List.of("sh", "-c", script), environment);
+        process.stdin().close();
+        return process;
     }
 
     private static long ignored(List<String> status) {

@@ -3,8 +3,9 @@ package dev.fwatchdog.process;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -77,24 +78,19 @@ class StdinStreamTest {
 
     private static void readFully(InputStream in, byte[] into) {
         try {
-            for (int at = 0, n; at < into.length; at += n) {
-                n = in.read(into, at, into.length - at);
-                if (n < 0) {
-                    throw new IllegalStateException("ended after " + at + " bytes");
-                }
+            if (in.readNBytes(into, 0, into.length) < into.length) {
+                throw new IllegalStateException("the output ended early");
             }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     private static byte[] readAll(InputStream in) {
         try (in) {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            in.transferTo(all);
-            return all.toByteArray();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
