@@ -11,12 +11,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +91,57 @@ class FunctionProcessTest {
         String[] pidAndGroup = read(process.stdout()).trim().split(" ");
         assertEquals(pidAndGroup[0], pidAndGroup[1], "the function's process group is its own pid");
         assertEquals(0, process.waitFor());
+    }
+
+    @Test
+    void stdinWidensOnceItHasCarriedAStream() throws Exception {
+        // head reads the first MiB and no more: what follows fits only into a pipe wider than its first 64 KiB
+        FunctionProcess process = NativeProcess.start(List.of("sh", "-c", "head -c 1048576 >/dev/null; exec sleep 30"),
+                Map.of());
+        try {
+            byte[] piece = new byte[64 * 1024];
+            OutputStream stdin = process.stdin();
+            for (int i = 0; i < 16; i++) {
+                stdin.write(piece);
+            }
+            CompletableFuture<Void> beyond = CompletableFuture.runAsync(() -> {
+                try {
+                    stdin.write(new byte[200 * 1024]);
+                } catch (IOException closedByTheKill) {
+                    throw new UncheckedIOException(closedByTheKill);
+                }
+            });
+            beyond.get(10, TimeUnit.SECONDS);
+        } finally {
+            process.kill();
+            process.waitFor();
+            process.stdin().close();
+            process.stdout().close();
+            process.stderr().close();
+        }
+    }
+
+    @Test
+    void stdoutWidensOnceItHasCarriedAStream() throws Exception {
+        // the second write fits only into a pipe wider than 64 KiB, as nothing reads it
+        FunctionProcess process = shWithoutInput(NativeProcess::start,
+                "head -c 1048576 /dev/zero; head -c 204800 /dev/zero; echo written >&2; exec sleep 30", Map.of());
+        try {
+            assertEquals(1024 * 1024, process.stdout().readNBytes(1024 * 1024).length);
+            InputStream stderr = process.stderr();
+            assertEquals("written", CompletableFuture.supplyAsync(() -> {
+                try {
+                    return firstLine(stderr);
+                } catch (IOException closedByTheKill) {
+                    throw new UncheckedIOException(closedByTheKill);
+                }
+            }).get(10, TimeUnit.SECONDS));
+        } finally {
+            process.kill();
+            process.waitFor();
+            process.stdout().close();
+            process.stderr().close();
+        }
     }
 
     @ParameterizedTest
