@@ -2,7 +2,6 @@ package dev.fwatchdog.process;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 
 import dev.fwatchdog.config.Settings;
 import io.vertx.core.Vertx;
@@ -57,9 +56,7 @@ public class FunctionRuns {
      */
     public void execute(RoutingContext ctx, FunctionRun run, Runnable work) {
         run.startClock();
-        try {
-            io.execute(work);
-        } catch (RejectedExecutionException busy) {
+        if (!io.admit(work)) {
             run.stopClock();
             ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain")
                     .end("too many function calls at once: every process I/O thread is busy\n");

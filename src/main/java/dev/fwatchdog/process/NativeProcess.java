@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.sun.jna.LastErrorException;
@@ -203,11 +202,7 @@ final class NativeProcess implements FunctionProcess {
                 return;
             }
         }
-        try {
-            io.execute(() -> log.pump(stderrPipe, lines));
-        } catch (RejectedExecutionException everyThreadBusy) {
-            log.pump(stderrPipe, lines);
-        }
+        io.execute(() -> log.pump(stderrPipe, lines));
     }
 
     /**
