@@ -51,7 +51,7 @@ public class SerializingMode implements FunctionMode {
         long start = System.nanoTime();
         Map<String, String> environment = CgiEnvironment.of(ctx.request());
         FunctionRun run = runs.prepare(ctx.vertx());
-        ctx.response().closeHandler(closed -> run.kill());
+        ctx.response().closeHandler(closed -> run.abort());
         Context context = ctx.vertx().getOrCreateContext();
         HeapBudget.Share share = budget.share(ctx);
         WholeBody.of(ctx, share).onSuccess(body -> {

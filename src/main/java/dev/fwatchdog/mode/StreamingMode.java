@@ -51,7 +51,7 @@ public class StreamingMode implements FunctionMode {
         FunctionRun run = runs.prepare(ctx.vertx());
         ResponseOutput output = new ResponseOutput(context, ctx.response(), settings.contentType());
         ctx.response().closeHandler(closed -> {
-            run.kill();
+            run.abort();
             output.clientGone();
         });
         HttpServerRequest request = ctx.request();

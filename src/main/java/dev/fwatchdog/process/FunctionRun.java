@@ -45,7 +45,7 @@ public final class FunctionRun {
      */
     void startClock() {
         if (!execTimeout.isZero()) {
-            timer = vertx.setTimer(Math.max(1, execTimeout.toMillis()), fired -> kill());
+            timer = vertx.setTimer(Math.max(1, execTimeout.toMillis()), fired -> abort());
         }
     }
 
@@ -100,12 +100,25 @@ public final class FunctionRun {
         child.readOutput(chunkSize, sink, stderr, io);
     }
 
-    /** exec_timeout or a client that went away: the run ends here, whatever stage it is in. */
+    /** The run ends here, whatever stage it is in. Blocks briefly: it lists the process's descendants in /proc. */
     public void kill() {
         killed = true;
         FunctionProcess running = child;
         if (running != null) {
             running.kill();
+        }
+    }
+
+    /**
+     * exec_timeout or a client that went away, on the event loop: the run counts as killed at once, and a
+     * {@link ProcessIo} thread sends the signals, since listing the descendants reads /proc (a read per process on
+     * the machine's view, blocking work that would hold up every other call on the loop).
+     */
+    public void abort() {
+        killed = true;
+        FunctionProcess running = child;
+        if (running != null) {
+            io.execute(running::kill);
         }
     }
 
