@@ -6,9 +6,9 @@
 #     watchdog holds), the JDK's ceiling.
 #  2. Streaming 1 GiB through `cat` with curl, beside `cat big | cat > /dev/null`, and beside StreamRelay.java, the
 #     least a JVM can do for it (blocking copies, no HTTP framework): the JDK's ceiling. The watchdog's peak RSS.
-# Each watchdog is warmed up first (WARMUP seconds of calls, two 1 GiB streams): on 2 busy cores the JIT is still
-# compiling after 20 s of calls (-XX:+PrintCompilation: ~1,500 methods compiled between 15 and 20 s, C2 at 13% of
-# the CPU from 17 to 25 s, 3% from 37 s on), so the rate keeps rising for about 30 s.
+# Each watchdog is warmed up first (WARMUP seconds of calls, STREAM_WARMUP 1 GiB streams): on 2 busy cores the JIT
+# is still compiling after 20 s of calls (-XX:+PrintCompilation: ~1,500 methods compiled between 15 and 20 s, C2 at
+# 13% of the CPU from 17 to 25 s, 3% from 37 s on), so the rate keeps rising for about 30 s.
 # Usage: bench/fork-modes.sh [rounds]   (default 3; medians are reported)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -16,15 +16,17 @@ need wrk curl gcc
 ROUNDS=${1:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-30}
+# Two warm-up streams left C2 compiling through the timed one (0.2-0.3 CPU-s of it, on 2 cores); after six it is quiet.
+STREAM_WARMUP=${STREAM_WARMUP:-6}
 build_jar
 gcc -O2 -pthread -o "$OUT/spawn" "$BENCH_DIR/spawn.c"
 [ -f "$OUT/big.bin" ] || head -c 1073741824 /dev/urandom > "$OUT/big.bin"
 
 RELAY_PORT=$((PORT + 10))
 
-# stream_seconds PORT: two 1 GiB POSTs to warm up, then the time of a third
+# stream_seconds PORT: STREAM_WARMUP 1 GiB POSTs to warm up, then the time of one more
 stream_seconds() {
-  for _ in 1 2; do curl -s -T "$OUT/big.bin" -X POST "http://127.0.0.1:$1/" -o /dev/null; done
+  for _ in $(seq 1 "$STREAM_WARMUP"); do curl -s -T "$OUT/big.bin" -X POST "http://127.0.0.1:$1/" -o /dev/null; done
   local start end
   start=$(date +%s.%N)
   curl -sS --fail -T "$OUT/big.bin" -X POST "http://127.0.0.1:$1/" -o /dev/null
@@ -75,5 +77,5 @@ cat <<REPORT
 | 1 GiB POST through cat (curl), streaming | pipe $(printf %.2f "$m_pipe") s | $(printf %.2f "$m_wd") s | $(ratio "$m_pipe" "$m_wd") of pipe speed |
 | JDK ceiling: 1 GiB through StreamRelay.java (curl) | pipe $(printf %.2f "$m_pipe") s | $(printf %.2f "$m_relay") s | $(ratio "$m_pipe" "$m_relay") of pipe speed |
 
-Watchdog JVM flags: \`$WATCHDOG_JVM\`; warm-up ${WARMUP} s of calls, two 1 GiB streams; peak RSS over the 1 GiB runs: ${rss} MB. Rounds: $ROUNDS, ${DURATION} s each.
+Watchdog JVM flags: \`$WATCHDOG_JVM\`; warm-up ${WARMUP} s of calls, ${STREAM_WARMUP} 1 GiB streams; peak RSS over the 1 GiB runs: ${rss} MB. Rounds: $ROUNDS, ${DURATION} s each.
 REPORT
