@@ -30,6 +30,9 @@ case "$Http_Path" in
   /big-output)
     # 40 MB on stdout: more than a 64 MB heap lets serializing mode hold
     head -c 40000000 /dev/zero ;;
+  /process-group)
+    # its pid and its process group (the fifth field of /proc/PID/stat)
+    set -- $(cat /proc/$$/stat); echo "$1 $5" ;;
   /ignore-input)
     echo "did not read it" ;;
   *)

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.Path;
 
 import dev.fwatchdog.config.InvalidSettingException;
+import dev.fwatchdog.process.LogTime;
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.lifecycle.GracefulShutdown;
 import io.quarkus.runtime.ApplicationLifecycleManager;
@@ -53,9 +53,7 @@ public class Main {
 
     /** The Docker HEALTHCHECK of OpenFaaS templates: healthy while the lock file exists. */
     private static int runHealthcheck() {
-        String tmp = System.getenv("TMPDIR");
-        Path lockFile = Path.of(tmp == null || tmp.isEmpty() ? "/tmp" : tmp, ".lock");
-        if (Files.exists(lockFile)) {
+        if (Files.exists(Settings.lockFile(System.getenv("TMPDIR")))) {
             return 0;
         }
         System.out.println("unable to find lock file.");

@@ -1,12 +1,11 @@
 package dev.fwatchdog.auth;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import dev.fwatchdog.config.Durations;
 import dev.fwatchdog.config.Settings;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
@@ -71,12 +70,18 @@ public class JwtAuth {
         }
     }
 
-    /** Runs {@code next} when the call carries a token that grants this function; answers 401 or 403 otherwise. */
-    public void check(RoutingContext ctx, Runnable next) {
+    /** What a call without a token that grants this function gets: 401 or 403, and the reason. */
+    @FunctionalInterface
+    public interface Denial {
+        void deny(int status, String reason);
+    }
+
+    /** Runs {@code next} when the call carries a token that grants this function, else {@code denied}. */
+    public void check(RoutingContext ctx, Runnable next, Denial denied) {
         long start = System.nanoTime();
         String header = ctx.request().getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() == 7) {
-            deny(ctx, 401, "Bearer must be present in Authorization header");
+            deny(ctx, denied, 401, "Bearer must be present in Authorization header");
             return;
         }
         String token = header.substring(7).trim();
@@ -88,18 +93,18 @@ public class JwtAuth {
         try {
             JsonWebStructure structure = JsonWebStructure.fromCompactSerialization(token);
             if (!(structure instanceof JsonWebSignature)) {
-                deny(ctx, 401, "invalid token: not a signed JWT");
+                deny(ctx, denied, 401, "invalid token: not a signed JWT");
                 return;
             }
             kid = structure.getKeyIdHeaderValue();
         } catch (JoseException malformed) {
-            deny(ctx, 401, "invalid token: malformed");
+            deny(ctx, denied, 401, "invalid token: malformed");
             return;
         }
         debug(ctx.request(), kid, token);
         PublicKey key = keys.key(kid);
         if (key != null) {
-            verify(ctx, token, key, start, next);
+            verify(ctx, token, key, start, next, denied);
             return;
         }
         // A key we do not know: the issuer may have rotated. Ask again (rate-limited), then decide.
@@ -107,23 +112,24 @@ public class JwtAuth {
         keys.refresh().whenComplete((done, failure) -> context.runOnContext(back -> {
             PublicKey fresh = keys.key(kid);
             if (fresh == null) {
-                deny(ctx, 401, "invalid token: unknown key id " + kid);
+                deny(ctx, denied, 401, "invalid token: unknown key id " + kid);
             } else {
-                verify(ctx, token, fresh, start, next);
+                verify(ctx, token, fresh, start, next, denied);
             }
         }));
     }
 
-    private void verify(RoutingContext ctx, String token, PublicKey key, long start, Runnable next) {
+    private void verify(RoutingContext ctx, String token, PublicKey key, long start, Runnable next,
+            Denial denied) {
         JsonWebToken jwt;
         try {
             jwt = parser.verify(token, key);
         } catch (ParseException invalid) {
-            deny(ctx, 401, "invalid token: " + reason(invalid));
+            deny(ctx, denied, 401, "invalid token: " + reason(invalid));
             return;
         }
         if (!permissions(jwt).grant(function)) {
-            deny(ctx, 403, "insufficient permissions");
+            deny(ctx, denied, 403, "insufficient permissions");
             return;
         }
         verified.remember(token, jwt.getExpirationTime());
@@ -131,8 +137,7 @@ public class JwtAuth {
     }
 
     private static void admit(RoutingContext ctx, long start, Runnable next) {
-        ctx.request().headers().set("X-Auth-Seconds",
-                BigDecimal.valueOf(System.nanoTime() - start, 9).setScale(6, RoundingMode.HALF_UP).toPlainString());
+        ctx.request().headers().set("X-Auth-Seconds", Durations.seconds(System.nanoTime() - start, 6));
         next.run();
     }
 
@@ -187,15 +192,10 @@ public class JwtAuth {
         return "rejected";
     }
 
-    private void deny(RoutingContext ctx, int status, String reason) {
+    private static void deny(RoutingContext ctx, Denial denied, int status, String reason) {
         HttpServerRequest request = ctx.request();
         LOG.warnf("jwt_auth: %d for %s %s: %s", status, request.method().name(), request.path(), reason);
-        var response = ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")
-                .putHeader("X-OpenFaaS-Internal", "faas-middleware");
-        if (status == 401) {
-            response.putHeader("WWW-Authenticate", "Bearer realm=IAM function invoke");
-        }
-        response.end(reason + "\n");
+        denied.deny(status, reason);
     }
 
     /** jwt_auth_debug: the token's kid, iss and aud, read without trusting them; never the token itself. */

@@ -43,7 +43,8 @@ public record Settings(
         URI jwtDiscoveryUrl,
         String functionName,
         String functionNamespace,
-        Path lockFile) {
+        Path lockFile,
+        boolean spawnThroughJdk) {
 
     private static final String DEFAULT_TIMEOUT = "30s";
     private static final String SERVICE_ACCOUNT_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
@@ -105,7 +106,13 @@ public record Settings(
                         ? "http://127.0.0.1:8000" : "http://gateway.openfaas:8080")),
                 jwtAuth ? required("OPENFAAS_NAME", raw.functionName()) : raw.functionName().orElse(""),
                 jwtAuth ? namespace(raw.functionNamespace()) : raw.functionNamespace().orElse(""),
-                Path.of(raw.lockDir().orElse("/tmp"), ".lock"));
+                lockFile(raw.lockDir().orElse(null)),
+                bool("spawn_through_jdk", raw.spawnThroughJdk()));
+    }
+
+    /** The lock file, {@code $TMPDIR/.lock}: /tmp/.lock when TMPDIR is unset or empty. */
+    public static Path lockFile(String directory) {
+        return Path.of(directory == null || directory.isEmpty() ? "/tmp" : directory, ".lock");
     }
 
     /** log_format: text (of-watchdog's lines, the default) or json (see config.LogFormatSource). */

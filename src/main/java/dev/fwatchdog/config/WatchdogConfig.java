@@ -70,4 +70,6 @@ public interface WatchdogConfig {
     Optional<String> jwtAuthLocal();
 
     Optional<String> lockDir();
+
+    Optional<String> spawnThroughJdk();
 }

@@ -1,6 +1,6 @@
 package dev.fwatchdog.health;
 
-import dev.fwatchdog.route.InflightLimit;
+import dev.fwatchdog.state.InFlight;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,14 +16,14 @@ public class CapacityCheck implements AsyncHealthCheck {
     public static final String NAME = "capacity";
 
     @Inject
-    InflightLimit limit;
+    InFlight inFlight;
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        HealthCheckResponse response = limit.atCapacity()
+        HealthCheckResponse response = inFlight.atCapacity()
                 ? HealthCheckResponse.named(NAME).down()
                         .withData("reason", "max_inflight reached")
-                        .withData("max_inflight", limit.max())
+                        .withData("max_inflight", inFlight.max())
                         .build()
                 : HealthCheckResponse.up(NAME);
         return Uni.createFrom().item(response);

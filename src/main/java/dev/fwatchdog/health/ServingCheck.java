@@ -1,6 +1,6 @@
 package dev.fwatchdog.health;
 
-import dev.fwatchdog.lifecycle.Serving;
+import dev.fwatchdog.state.Serving;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -12,7 +12,7 @@ import io.quarkus.runtime.Quarkus;
  * A training start for a class-data archive (-Dquarkus.appcds.generate=true with -XX:ArchiveClassesAtExit, see the
  * Dockerfile): once up, the watchdog calls its own health, readiness, metrics and one function path, so the classes
  * of those first requests are archived too, then exits. Archiving only what start-up loads left the first
- * /_/health answer about 80 ms slower (bench/RESULTS.md, start-up).
+ * /_/health answer slower (bench/RESULTS.md, start-up).
  */
 final class CdsTraining {
 

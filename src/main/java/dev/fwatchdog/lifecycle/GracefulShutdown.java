@@ -1,14 +1,15 @@
 package dev.fwatchdog.lifecycle;
 
+import dev.fwatchdog.state.InFlight;
+import dev.fwatchdog.state.Serving;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.fwatchdog.config.Durations;
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.health.LockFile;
-import dev.fwatchdog.metrics.FunctionMetrics;
+import dev.fwatchdog.process.ProcessTree;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -51,7 +52,7 @@ public class GracefulShutdown {
     LockFile lockFile;
 
     @Inject
-    FunctionMetrics metrics;
+    InFlight inFlight;
 
     /**
      * SIGTERM becomes a normal exit with code 0 that drains first (the JVM's own handler, which Quarkus leaves TERM to,
@@ -85,13 +86,13 @@ public class GracefulShutdown {
                 + "(healthcheck_interval)", Durations.format(interval));
         sleep(interval.toMillis());
         serving.stopTakingCalls();
-        LOG.infof("No longer accepting calls; draining %d in flight (up to write_timeout %s)", metrics.inFlight(),
+        LOG.infof("No longer accepting calls; draining %d in flight (up to write_timeout %s)", inFlight.count(),
                 Durations.format(settings.writeTimeout()));
         long deadline = System.nanoTime() + settings.writeTimeout().toNanos();
-        while (metrics.inFlight() > 0 && System.nanoTime() < deadline && HURRY.getCount() > 0) {
+        while (inFlight.count() > 0 && System.nanoTime() < deadline && HURRY.getCount() > 0) {
             sleep(POLL_MILLIS);
         }
-        long left = metrics.inFlight();
+        long left = inFlight.count();
         if (left == 0) {
             LOG.info("All calls completed");
         } else {
@@ -108,10 +109,9 @@ public class GracefulShutdown {
         if (LaunchMode.current() != LaunchMode.NORMAL) {
             return;
         }
-        List<ProcessHandle> left = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
-        if (!left.isEmpty()) {
-            LOG.infof("Killing %d processes the functions left behind", left.size());
-            left.forEach(ProcessHandle::destroyForcibly);
+        int killed = ProcessTree.killDescendantsOfThisProcess();
+        if (killed > 0) {
+            LOG.infof("Killed %d processes the functions left behind", killed);
         }
     }
 

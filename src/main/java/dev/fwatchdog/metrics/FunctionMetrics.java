@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.fwatchdog.state.InFlight;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.vertx.core.http.HttpMethod;
 import io.prometheus.client.Collector;
 import io.quarkus.runtime.Startup;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
@@ -33,30 +34,22 @@ public class FunctionMetrics extends Collector {
     private static final List<String> LABELS = List.of("code", "method");
 
     private final Map<Labels, Series> series = new ConcurrentHashMap<>();
-    private final AtomicLong inFlight = new AtomicLong();
 
     @Inject
     PrometheusMeterRegistry registry;
+
+    @Inject
+    InFlight inFlight;
 
     @PostConstruct
     void registerOnScrape() {
         register(registry.getPrometheusRegistry());
     }
 
-    /** A function call has started; pair with {@link #finished}. */
-    public void started() {
-        inFlight.incrementAndGet();
-    }
-
-    /** Function calls started and not finished: what a graceful shutdown waits for. */
-    public long inFlight() {
-        return inFlight.get();
-    }
-
-    public void finished(String method, int code, long nanos) {
-        inFlight.decrementAndGet();
-        series.computeIfAbsent(new Labels(Integer.toString(code), method.toLowerCase(Locale.ROOT)), labels -> new Series())
-                .observe(nanos / 1e9);
+    /** A function call has ended with {@code code} after {@code nanos}. */
+    public void observe(HttpMethod method, int code, long nanos) {
+        series.computeIfAbsent(new Labels(Integer.toString(code), method.name().toLowerCase(Locale.ROOT)),
+                labels -> new Series()).observe(nanos / 1e9);
     }
 
     @Override
@@ -70,7 +63,7 @@ public class FunctionMetrics extends Collector {
                         "Seconds spent serving HTTP requests.", durations),
                 new MetricFamilySamples("http_requests_in_flight", Type.GAUGE,
                         "The number of HTTP requests in flight", List.of(new Sample("http_requests_in_flight",
-                                List.of(), List.of(), inFlight.get()))));
+                                List.of(), List.of(), inFlight.count()))));
     }
 
     private record Labels(String code, String method) {

@@ -23,8 +23,8 @@ import jakarta.inject.Inject;
 
 /**
  * The JVM's and the process's meters (jvm_*, process_*, system_*), the set Quarkus' jvm and system binders bind,
- * bound on a thread of their own a moment after start-up instead of during it: their JMX set-up took about 90 ms of
- * a 0.9 s start (bench/RESULTS.md, start-up), and nothing waits for them. A scrape in the first second may miss them.
+ * bound on a thread of their own a moment after start-up instead of during it: their JMX set-up was a large part of
+ * the start (bench/RESULTS.md, start-up), and nothing waits for them. A scrape in the first second may miss them.
  * In a native image the meters that need reflection or GC notifications are left out.
  */
 @ApplicationScoped

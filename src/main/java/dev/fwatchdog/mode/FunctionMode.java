@@ -1,7 +1,5 @@
 package dev.fwatchdog.mode;
 
-import io.vertx.ext.web.RoutingContext;
-
 /**
  * How a function call is served. One implementation per {@code mode}, each selected by
  * {@code @LookupIfProperty(name = "watchdog.mode", ...)}, so one build serves every mode.
@@ -9,5 +7,13 @@ import io.vertx.ext.web.RoutingContext;
 public interface FunctionMode {
 
     /** Answers the call. Runs on the event loop: blocking work goes elsewhere. */
-    void handle(RoutingContext ctx);
+    void handle(Call call);
+
+    /**
+     * Whether the request log gives the status with its reason phrase, "200 OK", as of-watchdog's http mode does, or
+     * as its fork modes do, "200".
+     */
+    default boolean logsReasonPhrase() {
+        return true;
+    }
 }

@@ -2,7 +2,6 @@ package dev.fwatchdog.mode;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -22,9 +21,9 @@ public class HeapBudget {
     private final AtomicLong held = new AtomicLong();
 
     /** A call's share of the budget, given back when the call ends (answered, or the client gone). */
-    Share share(RoutingContext ctx) {
+    Share share(Call call) {
         Share share = new Share();
-        ctx.addEndHandler(ended -> share.release());
+        call.whenDone(share::release);
         return share;
     }
 

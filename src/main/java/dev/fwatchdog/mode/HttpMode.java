@@ -1,18 +1,14 @@
 package dev.fwatchdog.mode;
 
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import dev.fwatchdog.config.Durations;
 import dev.fwatchdog.config.InvalidSettingException;
 import dev.fwatchdog.config.Settings;
-import dev.fwatchdog.route.RequestLog;
+import dev.fwatchdog.upstream.Upstream;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -28,15 +24,11 @@ import jakarta.inject.Inject;
 /**
  * http: every call proxied to the function's own server (WATCHDOG.md 4.4), on the event loop, both bodies streamed
  * with back-pressure. Host, every header value, the client's Content-Length and the upstream's status come through;
- * hop-by-hop headers do not, in either direction.
+ * hop-by-hop headers do not, in either direction ({@link ProxyHeaders}).
  */
 @ApplicationScoped
 @LookupIfProperty(name = "watchdog.mode", stringValue = "http")
 public class HttpMode implements FunctionMode {
-
-    /** RFC 9110 7.6.1: meant for one connection, never forwarded. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
 
     @Inject
     Settings settings;
@@ -45,47 +37,37 @@ public class HttpMode implements FunctionMode {
     Upstream upstream;
 
     @Inject
-    RequestLog requestLog;
-
-    @Inject
     WebSocketProxy webSockets;
 
     @Inject
     HeapBudget budget;
 
     @Override
-    public void handle(RoutingContext ctx) {
-        HttpServerRequest request = ctx.request();
+    public void handle(Call call) {
+        HttpServerRequest request = call.ctx().request();
         if ("websocket".equalsIgnoreCase(request.getHeader(HttpHeaders.UPGRADE))) {
-            webSockets.proxy(ctx);
+            webSockets.proxy(call);
             return;
         }
-        Call call = new Call(ctx, System.nanoTime());
-        long timeout = timeoutMillis(request);
-        if (timeout > 0) {
-            long timer = ctx.vertx().setTimer(timeout, fired -> call.timedOut());
-            ctx.addEndHandler(ended -> ctx.vertx().cancelTimer(timer));
-            if (isEventStream(request)) {
-                // exec_timeout bounds only the wait for the function server: the stream itself may last.
-                upstream.accepting().onSuccess(up -> ctx.vertx().cancelTimer(timer));
-            }
+        Exchange exchange = new Exchange(call);
+        call.startExecClock(timeout(request), exchange::timedOut);
+        if (isEventStream(request)) {
+            // exec_timeout bounds only the wait for the function server: the stream itself may last.
+            upstream.accepting().onSuccess(up -> call.stopExecClock());
         }
         // A client gone before the answer began: the upstream exchange left half-way is cut. (Once the answer
         // streams, the response pipe owns the response's exception handler and reports a client gone instead.)
-        ctx.addEndHandler(ended -> {
-            if (ended.failed() && call.upstreamRequest != null) {
-                call.abandon();
+        call.onClientGone(() -> {
+            if (exchange.upstreamRequest != null) {
+                exchange.abandon();
             }
         });
-        ctx.addEndHandler(ended -> requestLog.log(request,
-                ctx.response().getStatusCode() + " " + ctx.response().getStatusMessage(),
-                ctx.response().bytesWritten(), System.nanoTime() - call.start));
         request.pause();
-        Future<Buffer> wholeBody = settings.bufferRequestBody() ? WholeBody.of(ctx, budget.share(ctx)) : null;
+        Future<Buffer> wholeBody = settings.bufferRequestBody() ? WholeBody.of(call, budget.share(call)) : null;
         upstream.accepting()
                 .compose(up -> upstream.client().request(options(request)))
-                .onSuccess(upstreamRequest -> call.send(upstreamRequest, wholeBody))
-                .onFailure(call::failed);
+                .onSuccess(upstreamRequest -> exchange.send(upstreamRequest, wholeBody))
+                .onFailure(exchange::failed);
     }
 
     /** Server-sent events and ndjson streams last as long as the function keeps them open: no exec_timeout. */
@@ -94,14 +76,14 @@ public class HttpMode implements FunctionMode {
         return accept != null && (accept.contains("text/event-stream") || accept.contains("application/x-ndjson"));
     }
 
-    /** exec_timeout, shortened (never lengthened) by an X-Timeout header; 0 means none. */
-    private long timeoutMillis(HttpServerRequest request) {
-        long limit = settings.execTimeout().toMillis();
+    /** exec_timeout, shortened (never lengthened) by an X-Timeout header; zero means none. */
+    private Duration timeout(HttpServerRequest request) {
+        Duration limit = settings.execTimeout();
         String header = request.getHeader("X-Timeout");
         if (header != null) {
             try {
-                long asked = Durations.parse("X-Timeout", header).toMillis();
-                if (asked > 0 && (limit == 0 || asked < limit)) {
+                Duration asked = Durations.parse("X-Timeout", header);
+                if (!asked.isZero() && (limit.isZero() || asked.compareTo(limit) < 0)) {
                     return asked;
                 }
             } catch (InvalidSettingException unreadable) {
@@ -112,60 +94,26 @@ public class HttpMode implements FunctionMode {
     }
 
     private RequestOptions options(HttpServerRequest request) {
-        RequestOptions options = new RequestOptions()
+        return new RequestOptions()
                 .setMethod(request.method())
                 .setURI(upstream.basePath() + request.uri())
-                .setFollowRedirects(false);
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        Set<String> dropped = hopByHop(request.headers());
-        request.headers().forEach(header -> {
-            if (!dropped.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                headers.add(header.getKey(), header.getValue());
-            }
-        });
-        String host = request.getHeader(HttpHeaders.HOST);
-        String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        if (client != null) {
-            String forwardedFor = request.getHeader("X-Forwarded-For");
-            headers.set("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
-        }
-        if (host != null && !headers.contains("X-Forwarded-Host")) {
-            headers.set("X-Forwarded-Host", host);
-        }
-        if (!headers.contains("X-Forwarded-Proto")) {
-            headers.set("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme());
-        }
-        return options.setHeaders(headers);
-    }
-
-    /** The hop-by-hop headers of a message: the fixed set plus those its Connection header names. */
-    static Set<String> hopByHop(MultiMap headers) {
-        List<String> connectionHeaders = headers.getAll(HttpHeaders.CONNECTION);
-        if (connectionHeaders.isEmpty()) {
-            return HOP_BY_HOP;
-        }
-        Set<String> names = new HashSet<>(HOP_BY_HOP);
-        for (String connection : connectionHeaders) {
-            for (String name : connection.split(",")) {
-                names.add(name.trim().toLowerCase(Locale.ROOT));
-            }
-        }
-        return names;
+                .setFollowRedirects(false)
+                .setHeaders(ProxyHeaders.toFunction(request));
     }
 
     /** One proxied call: its two sides, and what to answer when something goes wrong. */
-    private final class Call {
+    private final class Exchange {
+        private final Call call;
         private final RoutingContext ctx;
-        private final long start;
         private HttpClientRequest upstreamRequest;
         /** The upstream request has been ended: the whole body is on its way. */
         private boolean requestSent;
         /** The upstream response has been received in full. */
         private boolean responseReceived;
 
-        Call(RoutingContext ctx, long start) {
-            this.ctx = ctx;
-            this.start = start;
+        Exchange(Call call) {
+            this.call = call;
+            this.ctx = call.ctx();
         }
 
         void send(HttpClientRequest upstreamRequest, Future<Buffer> wholeBody) {
@@ -221,14 +169,8 @@ public class HttpMode implements FunctionMode {
                 return;
             }
             response.setStatusCode(upstreamResponse.statusCode()).setStatusMessage(upstreamResponse.statusMessage());
-            Set<String> dropped = hopByHop(upstreamResponse.headers());
-            upstreamResponse.headers().forEach(header -> {
-                if (!dropped.contains(header.getKey().toLowerCase(Locale.ROOT))) {
-                    response.headers().add(header.getKey(), header.getValue());
-                }
-            });
-            response.putHeader("X-Duration-Seconds",
-                    String.format(Locale.ROOT, "%.6f", (System.nanoTime() - start) / 1e9));
+            ProxyHeaders.copy(upstreamResponse.headers(), response.headers()::add);
+            response.putHeader("X-Duration-Seconds", call.durationSeconds());
             if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH) && hasBody(upstreamResponse)) {
                 response.setChunked(true);
             }
@@ -251,20 +193,22 @@ public class HttpMode implements FunctionMode {
                 return;
             }
             if (response.headWritten() || response.closed()) {
+                call.report(response.getStatusCode() + " aborted (function server error: " + describe(cause) + ")");
                 response.reset();
                 return;
             }
-            internalError(502, "function server error: " + describe(cause));
+            call.answer(502, "function server error: " + describe(cause));
         }
 
         /** Answers 504 first, then cancels the upstream call (whose failure then finds the call answered). */
         void timedOut() {
             HttpServerResponse response = ctx.response();
             if (response.headWritten()) {
+                call.report(response.getStatusCode() + " aborted (exec_timeout)");
                 response.reset();
             } else if (!response.closed()) {
-                String waited = Durations.format(Duration.ofNanos(System.nanoTime() - start));
-                internalError(504, upstream.hasAccepted()
+                String waited = call.durationSeconds() + "s";
+                call.answer(504, upstream.hasAccepted()
                         ? "function server did not answer within " + waited
                         : "function server did not start accepting connections within " + waited);
             }
@@ -284,13 +228,6 @@ public class HttpMode implements FunctionMode {
                 upstreamRequest.reset();
                 upstreamRequest.connection().close();
             }
-        }
-
-        private void internalError(int status, String text) {
-            ctx.response().setStatusCode(status)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
-                    .putHeader("X-OpenFaaS-Internal", "of-watchdog")
-                    .end(text + "\n");
         }
     }
 

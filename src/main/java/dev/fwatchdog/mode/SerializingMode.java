@@ -1,25 +1,21 @@
 package dev.fwatchdog.mode;
 
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Map;
 
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.mode.HeapBudget.Verdict;
-import dev.fwatchdog.process.CgiEnvironment;
-import dev.fwatchdog.process.ChildProcess.StartFailedException;
+import dev.fwatchdog.process.StartFailedException;
 import dev.fwatchdog.process.FunctionRun;
 import dev.fwatchdog.process.FunctionRuns;
 import dev.fwatchdog.process.StdinStream;
 import dev.fwatchdog.process.StdoutSink;
-import dev.fwatchdog.route.RequestLog;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -41,28 +37,21 @@ public class SerializingMode implements FunctionMode {
     FunctionRuns runs;
 
     @Inject
-    RequestLog requestLog;
-
-    @Inject
     HeapBudget budget;
 
     @Override
-    public void handle(RoutingContext ctx) {
-        long start = System.nanoTime();
-        Map<String, String> environment = CgiEnvironment.of(ctx.request());
-        FunctionRun run = runs.prepare(ctx.vertx());
-        ctx.response().closeHandler(closed -> run.abort());
-        Context context = ctx.vertx().getOrCreateContext();
-        HeapBudget.Share share = budget.share(ctx);
-        WholeBody.of(ctx, share).onSuccess(body -> {
-            runs.execute(ctx, run, () -> {
-                Outcome outcome = run(run, context, environment, body, share);
-                context.runOnContext(back -> {
-                    run.stopClock();
-                    respond(ctx, outcome, start);
-                });
-            });
-        }).onFailure(unread -> requestLog.logAnswered(ctx, start));
+    public void handle(Call call) {
+        ForkCall fork = new ForkCall(call, runs);
+        HeapBudget.Share share = budget.share(call);
+        WholeBody.of(call, share).onSuccess(body -> fork.execute(() -> {
+            Outcome outcome = run(fork.run, fork.context, fork.environment, body, share);
+            fork.onEventLoop(() -> respond(call, outcome));
+        }));
+    }
+
+    @Override
+    public boolean logsReasonPhrase() {
+        return false;
     }
 
     /** On a process I/O thread. */
@@ -129,17 +118,16 @@ public class SerializingMode implements FunctionMode {
         }
     }
 
-    private void respond(RoutingContext ctx, Outcome outcome, long start) {
-        long nanos = System.nanoTime() - start;
-        HttpServerResponse response = ctx.response();
+    private void respond(Call call, Outcome outcome) {
+        call.stopExecClock();
+        HttpServerResponse response = call.ctx().response();
         if (response.closed()) {
             return;
         }
         response.putHeader("Content-Type", settings.contentType())
-                .putHeader("X-Duration-Seconds", String.format(Locale.ROOT, "%.6f", nanos / 1e9));
+                .putHeader("X-Duration-Seconds", call.durationSeconds());
         Buffer body = outcome.error() == null ? outcome.stdout() : Buffer.buffer(outcome.error());
         response.setStatusCode(outcome.error() == null ? 200 : 500).end(body);
-        requestLog.log(ctx.request(), Integer.toString(response.getStatusCode()), body.length(), nanos);
     }
 
     private record Outcome(Buffer stdout, String error) {

@@ -63,7 +63,8 @@ public class StaticMode implements FunctionMode {
     }
 
     @Override
-    public void handle(RoutingContext ctx) {
+    public void handle(Call call) {
+        RoutingContext ctx = call.ctx();
         // Nothing to read from the request; a paused one would hold the connection.
         ctx.request().resume();
         Path file = confined.get(ctx.normalizedPath());

@@ -1,22 +1,17 @@
 package dev.fwatchdog.mode;
 
 import java.io.IOException;
-import java.util.Map;
 
 import dev.fwatchdog.config.Settings;
-import dev.fwatchdog.process.CgiEnvironment;
-import dev.fwatchdog.process.ChildProcess.StartFailedException;
+import dev.fwatchdog.process.StartFailedException;
 import dev.fwatchdog.process.FunctionRun;
 import dev.fwatchdog.process.FunctionRuns;
 import dev.fwatchdog.process.StdinStream;
-import dev.fwatchdog.route.RequestLog;
 import io.quarkus.arc.lookup.LookupIfProperty;
-import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -38,38 +33,33 @@ public class StreamingMode implements FunctionMode {
     FunctionRuns runs;
 
     @Inject
-    RequestLog requestLog;
-
-    @Inject
     HeapBudget budget;
 
     @Override
-    public void handle(RoutingContext ctx) {
-        long start = System.nanoTime();
-        Map<String, String> environment = CgiEnvironment.of(ctx.request());
-        Context context = ctx.vertx().getOrCreateContext();
-        FunctionRun run = runs.prepare(ctx.vertx());
-        ResponseOutput output = new ResponseOutput(context, ctx.response(), settings.contentType());
-        ctx.response().closeHandler(closed -> {
-            run.abort();
-            output.clientGone();
-        });
-        HttpServerRequest request = ctx.request();
+    public void handle(Call call) {
+        ForkCall fork = new ForkCall(call, runs);
+        HttpServerRequest request = call.ctx().request();
+        ResponseOutput output = new ResponseOutput(fork.context, call.ctx().response(), settings.contentType());
+        call.onClientGone(output::clientGone);
         if (smallBody(request)) {
             // A few bytes: take them whole and save the thread that would stream them.
-            WholeBody.of(ctx, budget.share(ctx)).onSuccess(input -> runs.execute(ctx, run,
-                    () -> serve(ctx, context, run, environment, output, start, () -> {
-                        run.writeSmallInput(input);
-                        return null;
-                    }))).onFailure(unread -> requestLog.logAnswered(ctx, start));
+            WholeBody.of(call, budget.share(call)).onSuccess(input -> fork.execute(() -> serve(fork, output, () -> {
+                fork.run.writeSmallInput(input);
+                return null;
+            })));
         } else {
             request.pause();
-            runs.execute(ctx, run, () -> serve(ctx, context, run, environment, output, start, () -> {
-                StdinStream stdin = run.stdin(context);
-                context.runOnContext(back -> request.pipeTo(stdin));
+            fork.execute(() -> serve(fork, output, () -> {
+                StdinStream stdin = fork.run.stdin(fork.context);
+                fork.onEventLoop(() -> request.pipeTo(stdin));
                 return stdin;
             }));
         }
+    }
+
+    @Override
+    public boolean logsReasonPhrase() {
+        return false;
     }
 
     private static boolean smallBody(HttpServerRequest request) {
@@ -82,12 +72,12 @@ public class StreamingMode implements FunctionMode {
     }
 
     /** On a process I/O thread, for the whole call. */
-    private void serve(RoutingContext ctx, Context context, FunctionRun run, Map<String, String> environment,
-            ResponseOutput output, long start, Input input) {
+    private void serve(ForkCall fork, ResponseOutput output, Input input) {
+        FunctionRun run = fork.run;
         try {
-            run.start(environment);
+            run.start(fork.environment);
         } catch (StartFailedException failed) {
-            context.runOnContext(back -> finish(ctx, run, output, failed.getMessage(), start));
+            fork.onEventLoop(() -> finish(fork.call, output, failed.getMessage()));
             return;
         }
         StdinStream stdin = input.feed();
@@ -97,7 +87,7 @@ public class StreamingMode implements FunctionMode {
             // A function that exits before the body is over reads no more of it.
             stdin.end();
         }
-        context.runOnContext(back -> finish(ctx, run, output, error, start));
+        fork.onEventLoop(() -> finish(fork.call, output, error));
     }
 
     /** Starts feeding the request body to the function; returns the stream to close when the run ends, if any. */
@@ -116,25 +106,21 @@ public class StreamingMode implements FunctionMode {
     }
 
     /** On the event loop, once the function has exited. */
-    private void finish(RoutingContext ctx, FunctionRun run, ResponseOutput output, String error, long start) {
-        run.stopClock();
-        long nanos = System.nanoTime() - start;
-        HttpServerResponse response = ctx.response();
+    private static void finish(Call call, ResponseOutput output, String error) {
+        call.stopExecClock();
+        HttpServerResponse response = call.ctx().response();
         if (response.closed()) {
-            requestLog.log(ctx.request(), "client gone", output.bytes(), nanos);
             return;
         }
         if (error == null) {
             output.begin();
             response.end();
-            requestLog.log(ctx.request(), "200", output.bytes(), nanos);
         } else if (!output.started()) {
             response.setStatusCode(500).putHeader("Content-Type", "text/plain").end(error);
-            requestLog.log(ctx.request(), "500", error.length(), nanos);
         } else {
             // Output has gone out with a 200: break the chunked stream so the client sees an error, not a success.
+            call.report("200 aborted (" + error + ")");
             response.reset();
-            requestLog.log(ctx.request(), "200 aborted (" + error + ")", output.bytes(), nanos);
         }
     }
 }

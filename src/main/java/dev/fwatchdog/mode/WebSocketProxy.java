@@ -3,12 +3,11 @@ package dev.fwatchdog.mode;
 import java.util.Locale;
 import java.util.Set;
 
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.ext.web.RoutingContext;
+import dev.fwatchdog.upstream.Upstream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -23,11 +22,11 @@ public class WebSocketProxy {
     @Inject
     Upstream upstream;
 
-    public void proxy(RoutingContext ctx) {
-        HttpServerRequest request = ctx.request();
+    public void proxy(Call call) {
+        HttpServerRequest request = call.ctx().request();
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setURI(upstream.basePath() + request.uri());
-        Set<String> dropped = HttpMode.hopByHop(request.headers());
+        Set<String> dropped = ProxyHeaders.hopByHop(request.headers());
         request.headers().forEach(header -> {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             if (name.equals("sec-websocket-protocol")) {
@@ -43,10 +42,7 @@ public class WebSocketProxy {
                 .onSuccess(toFunction -> request.toWebSocket()
                         .onSuccess(toClient -> relay(toClient, toFunction))
                         .onFailure(failed -> toFunction.close()))
-                .onFailure(failed -> ctx.response().setStatusCode(502)
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
-                        .putHeader("X-OpenFaaS-Internal", "of-watchdog")
-                        .end("function server refused the websocket: " + failed.getMessage() + "\n"));
+                .onFailure(failed -> call.answer(502, "function server refused the websocket: " + failed.getMessage()));
     }
 
     private static void relay(ServerWebSocket client, WebSocket function) {

@@ -1,5 +1,7 @@
 package dev.fwatchdog.mode;
 
+import java.util.Map;
+
 import dev.fwatchdog.mode.HeapBudget.Verdict;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -21,11 +23,12 @@ final class WholeBody {
     }
 
     /** The body; or a failure, and the call has been answered (413, 503, or failed when it cannot be read). */
-    static Future<Buffer> of(RoutingContext ctx, HeapBudget.Share share) {
+    static Future<Buffer> of(Call call, HeapBudget.Share share) {
+        RoutingContext ctx = call.ctx();
         HttpServerRequest request = ctx.request();
         Promise<Buffer> whole = Promise.promise();
         if (declaredLength(request) > HeapBudget.LIMIT) {
-            refuse(ctx, whole, Verdict.TOO_LARGE);
+            refuse(call, whole, Verdict.TOO_LARGE);
             return whole.future();
         }
         // The chunks as they came, not copied into one array: a growing array needs twice the room while it grows.
@@ -36,7 +39,7 @@ final class WholeBody {
                 body.addComponent(true, chunk.getByteBuf());
             } else {
                 request.handler(null);
-                refuse(ctx, whole, verdict);
+                refuse(call, whole, verdict);
             }
         });
         request.exceptionHandler(whole::tryFail);
@@ -64,19 +67,17 @@ final class WholeBody {
     }
 
     /** 413 or 503, and the connection closed after it: the rest of the body is not worth reading. */
-    private static void refuse(RoutingContext ctx, Promise<Buffer> whole, Verdict verdict) {
+    private static void refuse(Call call, Promise<Buffer> whole, Verdict verdict) {
         String why = verdict == Verdict.TOO_LARGE
                 ? "request body larger than " + HeapBudget.LIMIT + " bytes: this mode holds whole bodies in memory"
                         + " (half the heap); stream it instead, or give the watchdog a bigger heap"
                 : "other calls' bodies fill the memory this mode may hold bodies in (" + HeapBudget.LIMIT
                         + " bytes); retry";
-        if (verdict == Verdict.BUSY) {
-            ctx.response().putHeader("Retry-After", "1");
-        }
-        ctx.response().setStatusCode(verdict == Verdict.TOO_LARGE ? 413 : 503)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").putHeader(HttpHeaders.CONNECTION, "close")
-                .end(why + "\n")
-                .onComplete(sent -> ctx.request().connection().close());
+        Map<String, String> headers = verdict == Verdict.BUSY
+                ? Map.of("Connection", "close", "Retry-After", "1")
+                : Map.of("Connection", "close");
+        call.answer(verdict == Verdict.TOO_LARGE ? 413 : 503, why, headers)
+                .onComplete(sent -> call.ctx().request().connection().close());
         whole.tryFail(why);
     }
 }

@@ -13,15 +13,6 @@ import java.util.concurrent.Executor;
  */
 public final class ChildProcess implements FunctionProcess {
 
-    static {
-        // JDK 17's default, posix_spawn, goes through the jspawnhelper program: two execs per call. vfork + exec is
-        // one, and gives fork modes about 1.5x the calls per second here (bench/RESULTS.md). JDK 23 deprecated VFORK,
-        // so newer JDKs keep their default; an explicit -Djdk.lang.Process.launchMechanism always wins.
-        if (Runtime.version().feature() < 23 && System.getProperty("jdk.lang.Process.launchMechanism") == null) {
-            System.setProperty("jdk.lang.Process.launchMechanism", "VFORK");
-        }
-    }
-
     private final Process process;
 
     private ChildProcess(Process process) {
@@ -39,7 +30,7 @@ public final class ChildProcess implements FunctionProcess {
         try {
             return new ChildProcess(builder.start());
         } catch (IOException e) {
-            throw new StartFailedException(command.get(0), e);
+            throw StartFailedException.fromJdk(command.get(0), e);
         }
     }
 
@@ -79,16 +70,10 @@ public final class ChildProcess implements FunctionProcess {
         }
     }
 
-    /**
-     * The descendants are listed first (once the process is dead they are re-parented and lost to us), then the
-     * process is killed, then they are: killed first, they could let it exit normally before its own kill. (The JDK
-     * cannot start a process in a group of its own.)
-     */
+    /** (The JDK cannot start a process in a group of its own.) */
     @Override
     public void kill() {
-        List<ProcessHandle> descendants = process.descendants().toList();
-        process.destroyForcibly();
-        descendants.forEach(ProcessHandle::destroyForcibly);
+        ProcessTree.kill(process.toHandle());
     }
 
     @Override
@@ -99,32 +84,6 @@ public final class ChildProcess implements FunctionProcess {
             } catch (InterruptedException e) {
                 kill();
             }
-        }
-    }
-
-    /** The program of fprocess could not be started; the message reads as Go's exec errors in of-watchdog. */
-    public static final class StartFailedException extends RuntimeException {
-        StartFailedException(String program, IOException cause) {
-            super(describe(program, cause), cause);
-        }
-
-        /**
-         * The JDK says {@code Cannot run program "x": error=2, No such file or directory}. Only a missing program is
-         * "not found": a request whose headers make the environment too big for exec (E2BIG, a value over 128 KiB)
-         * is {@code fork/exec x: argument list too long}, as Go puts it.
-         */
-        private static String describe(String program, IOException cause) {
-            String message = String.valueOf(cause.getMessage());
-            if (message.contains("error=2,")) {
-                return "exec: \"" + program + "\": executable file not found in $PATH (" + message + ")";
-            }
-            int errno = message.indexOf("error=");
-            int reason = message.indexOf(", ", errno);
-            String text = errno < 0 || reason < 0 ? "" : message.substring(reason + 2);
-            if (text.isEmpty()) {
-                return "fork/exec " + program + ": " + message;
-            }
-            return "fork/exec " + program + ": " + Character.toLowerCase(text.charAt(0)) + text.substring(1);
         }
     }
 }

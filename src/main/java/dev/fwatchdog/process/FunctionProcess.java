@@ -12,12 +12,13 @@ public interface FunctionProcess {
 
     /**
      * Starts {@code command} without a shell, with the watchdog's environment plus {@code extraEnvironment}: through
-     * posix_spawn where it can be called ({@link NativeProcess}), else through the JDK ({@link ChildProcess}).
+     * posix_spawn where it can be called ({@link NativeProcess}) unless {@code throughJdk}, else through the JDK
+     * ({@link ChildProcess}).
      *
-     * @throws ChildProcess.StartFailedException when the program cannot be run at all
+     * @throws StartFailedException when the program cannot be run at all
      */
-    static FunctionProcess start(List<String> command, Map<String, String> extraEnvironment) {
-        return NativeProcess.AVAILABLE
+    static FunctionProcess start(List<String> command, Map<String, String> extraEnvironment, boolean throughJdk) {
+        return LibC.AVAILABLE && !throughJdk
                 ? NativeProcess.start(command, extraEnvironment)
                 : ChildProcess.start(command, extraEnvironment);
     }

@@ -2,68 +2,44 @@ package dev.fwatchdog.process;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 /**
  * One run of the function for one request (serializing and streaming modes). It is killed, with everything it
- * started, when exec_timeout passes or the client goes away; {@link #await()} then tells how it ended in
- * of-watchdog's words. Made by {@link FunctionRuns}.
+ * started, when its call asks (exec_timeout, a client gone); {@link #await()} then tells how it ended in of-watchdog's
+ * words. Made by {@link FunctionRuns}.
  */
 public final class FunctionRun {
 
-    private final Vertx vertx;
     private final List<String> command;
-    private final Duration execTimeout;
+    private final boolean throughJdk;
     private final ProcessIo io;
     private final LogPump stderr;
     private final Set<FunctionRun> live;
     private volatile FunctionProcess child;
     private volatile boolean killed;
-    private volatile long timer = -1;
 
-    FunctionRun(Vertx vertx, List<String> command, Duration execTimeout, ProcessIo io, LogPump stderr,
-            Set<FunctionRun> live) {
+    FunctionRun(List<String> command, boolean throughJdk, ProcessIo io, LogPump stderr, Set<FunctionRun> live) {
+        this.throughJdk = throughJdk;
         this.live = live;
-        this.vertx = vertx;
         this.command = command;
-        this.execTimeout = execTimeout;
         this.io = io;
         this.stderr = stderr;
-    }
-
-    /**
-     * exec_timeout counts from here: called on the event loop as the call is handed to a process I/O thread. The
-     * timer is set and cancelled on the event loop because from any other thread each is a task queued to it, and a
-     * wake-up: two per call.
-     */
-    void startClock() {
-        if (!execTimeout.isZero()) {
-            timer = vertx.setTimer(Math.max(1, execTimeout.toMillis()), fired -> abort());
-        }
-    }
-
-    /** The call is over (on the event loop): no timeout for it any more. */
-    public void stopClock() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
     }
 
     /**
      * Starts the process with the request's environment. Blocks (process creation takes milliseconds): call it on a
      * {@link ProcessIo} thread.
      *
-     * @throws ChildProcess.StartFailedException when the program cannot be run
+     * @throws StartFailedException when the program cannot be run
      */
     public void start(Map<String, String> environment) {
-        FunctionProcess started = FunctionProcess.start(command, environment);
+        FunctionProcess started = FunctionProcess.start(command, environment, throughJdk);
         child = started;
         live.add(this);
         if (killed) {

@@ -1,11 +1,10 @@
 package dev.fwatchdog.process;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.fwatchdog.config.Settings;
-import io.vertx.core.Vertx;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -35,8 +34,12 @@ public class FunctionRuns {
         stderr = new LogPump(System.err, "stderr", settings.prefixLogs(), settings.logBufferSize());
     }
 
-    public FunctionRun prepare(Vertx vertx) {
-        return new FunctionRun(vertx, settings.functionProcess(), settings.execTimeout(), io, stderr, live);
+    public FunctionRun prepare() {
+        return new FunctionRun(settings.functionProcess(), settings.spawnThroughJdk(), io, stderr, live);
+    }
+
+    public Duration execTimeout() {
+        return settings.execTimeout();
     }
 
     /**
@@ -50,16 +53,8 @@ public class FunctionRuns {
         }
     }
 
-    /**
-     * Runs a call's blocking work on a process I/O thread, with exec_timeout counting; when every thread is taken,
-     * the call gets a 503. On the event loop.
-     */
-    public void execute(RoutingContext ctx, FunctionRun run, Runnable work) {
-        run.startClock();
-        if (!io.admit(work)) {
-            run.stopClock();
-            ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain")
-                    .end("too many function calls at once: every process I/O thread is busy\n");
-        }
+    /** Starts a call's blocking work on a process I/O thread: false when every thread is busy. */
+    public boolean admit(Runnable work) {
+        return io.admit(work);
     }
 }

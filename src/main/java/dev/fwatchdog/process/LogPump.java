@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-import dev.fwatchdog.LogTime;
 
 /**
  * Copies a function's stdout or stderr into the watchdog's, line by line. A line longer than log_buffer_size is

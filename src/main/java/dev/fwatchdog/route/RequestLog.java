@@ -1,12 +1,8 @@
 package dev.fwatchdog.route;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-
+import dev.fwatchdog.config.Durations;
 import dev.fwatchdog.config.Settings;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -26,8 +22,7 @@ public class RequestLog {
         if (agent != null && agent.startsWith("kube-probe")) {
             return;
         }
-        // Built by hand: this runs for every call, and String.format is several times slower.
-        String seconds = BigDecimal.valueOf(nanos, 9).setScale(4, RoundingMode.HALF_UP).toPlainString();
+        String seconds = Durations.seconds(nanos, 4);
         StringBuilder line = new StringBuilder(96).append(request.method().name()).append(' ').append(request.uri())
                 .append(" - ").append(status).append(" - ContentLength: ").append(bytes).append("B (")
                 .append(seconds).append("s)");
@@ -39,15 +34,6 @@ public class RequestLog {
             logFields(request, status, bytes, seconds, callId, line);
         } else {
             LOG.info(line);
-        }
-    }
-
-    /** A call the watchdog answered itself before the function ran (a 413, a 503, a body it could not read). */
-    public void logAnswered(RoutingContext ctx, long start) {
-        HttpServerResponse response = ctx.response();
-        if (response.ended()) {
-            log(ctx.request(), Integer.toString(response.getStatusCode()), response.bytesWritten(),
-                    System.nanoTime() - start);
         }
     }
 

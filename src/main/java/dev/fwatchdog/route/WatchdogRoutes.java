@@ -1,13 +1,12 @@
 package dev.fwatchdog.route;
 
+import java.util.Map;
+
 import dev.fwatchdog.auth.JwtAuth;
 import dev.fwatchdog.config.InvalidSettingException;
-import dev.fwatchdog.config.Mode;
 import dev.fwatchdog.config.Settings;
-import dev.fwatchdog.health.HealthEndpoints;
-import dev.fwatchdog.lifecycle.Serving;
-import dev.fwatchdog.metrics.FunctionMetrics;
 import dev.fwatchdog.mode.FunctionMode;
+import dev.fwatchdog.state.Serving;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -18,7 +17,8 @@ import jakarta.inject.Inject;
 
 /**
  * The main port. One handler for every request: /_/health and /_/ready (exact paths) are the watchdog's own; every
- * other path and method is a function call and goes metrics, then max_inflight, then JWT (when on), then the mode.
+ * other path and method is a function call, opened as a {@link FunctionCall} (deadlines, metrics, the log line), then
+ * max_inflight, then JWT (when on), then the mode.
  */
 @ApplicationScoped
 public class WatchdogRoutes {
@@ -33,13 +33,7 @@ public class WatchdogRoutes {
     HealthEndpoints health;
 
     @Inject
-    FunctionMetrics metrics;
-
-    @Inject
-    InflightLimit limit;
-
-    @Inject
-    CallDeadlines deadlines;
+    FunctionCalls calls;
 
     @Inject
     Serving serving;
@@ -51,19 +45,21 @@ public class WatchdogRoutes {
     Vertx vertx;
 
     private FunctionMode mode;
+    private String rejection;
 
     void routes(@Observes Router router) {
         mode = resolveMode();
+        rejection = "Concurrent request limit exceeded. Max concurrent requests: " + settings.maxInflight();
         if (settings.jwtAuth()) {
             jwtAuth.start(vertx);
         }
         router.route().handler(this::dispatch);
     }
 
+    /** Settings has checked the mode's name; a build without that mode's bean is a start-up failure, not a 500. */
     private FunctionMode resolveMode() {
         if (!modes.isResolvable()) {
-            Mode wanted = settings.mode();
-            throw new InvalidSettingException("mode " + wanted.value() + " is not available in this build yet");
+            throw new InvalidSettingException("mode " + settings.mode().value() + " has no implementation");
         }
         return modes.get();
     }
@@ -74,7 +70,7 @@ public class WatchdogRoutes {
             case "/_/ready" -> health.ready(ctx);
             default -> {
                 if (ctx.get(HealthEndpoints.READY_PROBE) != null) {
-                    mode.handle(ctx);
+                    mode.handle(calls.open(ctx, false, mode.logsReasonPhrase()));
                 } else {
                     call(ctx);
                 }
@@ -83,31 +79,28 @@ public class WatchdogRoutes {
     }
 
     private void call(RoutingContext ctx) {
+        FunctionCall call = calls.open(ctx, true, mode.logsReasonPhrase());
         if (!serving.takingCalls()) {
-            turnAway(ctx);
+            // After healthcheck_interval a shutting-down watchdog takes no new calls. Vert.x 4 cannot close a
+            // listening socket without dropping the connections in flight, so the listener stays open.
+            call.answer(503, "the watchdog is shutting down", Map.of("Connection", "close"));
             return;
         }
-        String method = ctx.request().method().name();
-        long start = System.nanoTime();
-        metrics.started();
-        ctx.addEndHandler(ended -> metrics.finished(method, ctx.response().getStatusCode(), System.nanoTime() - start));
-        deadlines.arm(ctx);
-        if (!limit.admit(ctx)) {
+        if (!call.enter()) {
+            // As of-watchdog's faas-middleware answers it.
+            call.answer(429, rejection, Map.of("X-OpenFaaS-Internal", "faas-middleware", "Retry-After", "1"));
             return;
         }
         if (settings.jwtAuth()) {
-            jwtAuth.check(ctx, () -> mode.handle(ctx));
+            jwtAuth.check(ctx, () -> mode.handle(call), (status, reason) -> call.answer(status, reason,
+                    status == 401 ? JWT_401_HEADERS : JWT_403_HEADERS));
         } else {
-            mode.handle(ctx);
+            mode.handle(call);
         }
     }
 
-    /**
-     * After healthcheck_interval a shutting-down watchdog takes no new calls. Vert.x 4 cannot close a listening socket
-     * without dropping the connections in flight, so the listener stays open and answers 503 with Connection: close.
-     */
-    private static void turnAway(RoutingContext ctx) {
-        ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain").putHeader("Connection", "close")
-                .putHeader("X-OpenFaaS-Internal", "of-watchdog").end("the watchdog is shutting down\n");
-    }
+    private static final Map<String, String> JWT_403_HEADERS = Map.of("X-OpenFaaS-Internal", "faas-middleware",
+            "Content-Type", "text/plain; charset=utf-8");
+    private static final Map<String, String> JWT_401_HEADERS = Map.of("X-OpenFaaS-Internal", "faas-middleware",
+            "Content-Type", "text/plain; charset=utf-8", "WWW-Authenticate", "Bearer realm=IAM function invoke");
 }

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +41,13 @@ abstract class ForkModeContract {
                 "watchdog.content-type", "text/x-test");
     }
 
+    /** The same contract on the JDK's spawn path, which native images on musl take. */
+    static Map<String, String> throughJdk(String mode) {
+        Map<String, String> overrides = new HashMap<>(profile(mode));
+        overrides.put("watchdog.spawn-through-jdk", "true");
+        return overrides;
+    }
+
     public static class Serializing implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -59,6 +67,19 @@ abstract class ForkModeContract {
 
     @TempDir
     Path tmp;
+
+    /** Whether this profile starts functions through the JDK rather than posix_spawn. */
+    boolean throughJdk() {
+        return false;
+    }
+
+    /** posix_spawn puts each function in a process group of its own; the JDK cannot. */
+    @Test
+    void functionsStartThroughTheExpectedPath() {
+        String[] pidAndGroup = given().post("/process-group").then().statusCode(200).extract().asString().trim()
+                .split(" ");
+        assertEquals(!throughJdk(), pidAndGroup[0].equals(pidAndGroup[1]), String.join(" ", pidAndGroup));
+    }
 
     @Test
     void echoesTheBodyWithTheConfiguredContentType() {

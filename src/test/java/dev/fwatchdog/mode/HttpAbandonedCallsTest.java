@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,6 +37,8 @@ class HttpAbandonedCallsTest {
     static final int UPSTREAM_PORT = WatchdogProcess.freePortPerJvm("test.abandon.upstream-port");
     static final Vertx UPSTREAM_VERTX = Vertx.vertx();
     static final AtomicInteger OPEN = new AtomicInteger();
+    static final CountDownLatch HANG_ARRIVED = new CountDownLatch(1);
+    static final CountDownLatch HANG_CANCELLED = new CountDownLatch(1);
 
     public static class Streaming implements QuarkusTestProfile {
         @Override
@@ -52,7 +55,11 @@ class HttpAbandonedCallsTest {
             OPEN.incrementAndGet();
             connection.closeHandler(closed -> OPEN.decrementAndGet());
         }).requestHandler(request -> {
-            if (request.path().equals("/early")) {
+            if (request.path().equals("/hang")) {
+                // never answers; notes that the call arrived, and when its connection is closed
+                HANG_ARRIVED.countDown();
+                request.connection().closeHandler(closed -> HANG_CANCELLED.countDown());
+            } else if (request.path().equals("/early")) {
                 // answers at once, before the body has come
                 request.response().end("early");
             } else {
@@ -86,6 +93,19 @@ class HttpAbandonedCallsTest {
             Thread.sleep(100);
         }
         assertEquals(0, OPEN.get(), "20 abandoned calls: no upstream connection is left busy");
+    }
+
+    /** A client gone before any answer: the upstream call is cut at once (exec_timeout is 30 s here). */
+    @Test
+    void aClientThatGoesAwayCancelsTheUpstreamCall() throws Exception {
+        try (Socket socket = new Socket(root.getHost(), root.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write("GET /hang HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(HANG_ARRIVED.await(10, TimeUnit.SECONDS), "the call reached the function server");
+        }
+        assertTrue(HANG_CANCELLED.await(10, TimeUnit.SECONDS),
+                "the upstream connection was not closed when the client left");
     }
 
     /**

@@ -162,21 +162,21 @@ class HttpModeTest {
                 .header("X-OpenFaaS-Internal", "of-watchdog")
                 .body(containsString("did not answer within"));
         long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis >= 2900 && millis < 5000, "504 after " + millis + " ms, exec_timeout 3s");
+        // the function answers after 6 s: a 504 is exec_timeout's, and it must not come early
+        assertTrue(millis >= 2900, "504 after " + millis + " ms, exec_timeout 3s");
     }
 
     @Test
     void xTimeoutShortensButNeverLengthens() {
+        // exec_timeout is 3 s: a 504 for a 2 s answer is X-Timeout's
         long start = System.nanoTime();
         given().header("X-Timeout", "500ms").get("/slow?ms=2000").then().statusCode(504)
                 .header("X-OpenFaaS-Internal", "of-watchdog");
         long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis >= 450 && millis < 1800, "504 after " + millis + " ms with X-Timeout 500ms");
+        assertTrue(millis >= 450, "504 after " + millis + " ms with X-Timeout 500ms");
         given().header("X-Timeout", "1").get("/slow?ms=200").then().statusCode(200);
-        start = System.nanoTime();
+        // a 504 for a 6 s answer with X-Timeout 10s: exec_timeout still holds
         given().header("X-Timeout", "10s").get("/slow?ms=6000").then().statusCode(504);
-        millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis < 5000, "X-Timeout must not lengthen exec_timeout: " + millis + " ms");
     }
 
     @Test

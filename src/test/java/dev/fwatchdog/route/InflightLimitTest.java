@@ -48,8 +48,9 @@ class InflightLimitTest {
             calls.add(client.sendAsync(HttpRequest.newBuilder(work.toURI()).POST(HttpRequest.BodyPublishers.ofString("x"))
                     .build(), HttpResponse.BodyHandlers.ofString()));
         }
-        // The three admitted calls are still sleeping: the watchdog is full.
-        Thread.sleep(500);
+        // The three admitted calls sleep for 2 s: the watchdog is full once they are in.
+        Metrics.await(URI.create(metrics.toString()), m -> m.value("http_requests_in_flight") == 3,
+                Duration.ofSeconds(10));
         given().get("/_/ready").then().statusCode(429).body(containsString("capacity: max_inflight reached"));
         given().get("/_/health").then().statusCode(200);
 

@@ -14,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** Scrapes /metrics the way Prometheus does and reads it strictly. */
@@ -58,6 +60,20 @@ public final class Metrics {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         return new Metrics(response.body());
+    }
+
+    /** Scrapes until {@code condition} holds; fails after {@code timeout}. */
+    public static Metrics await(URI managementUri, Predicate<Metrics> condition, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Metrics metrics = scrape(managementUri);
+            if (condition.test(metrics)) {
+                return metrics;
+            }
+            assertTrue(System.nanoTime() < deadline, "metrics never met the condition:\n" + metrics.text());
+            Thread.sleep(20);
+        }
     }
 
     public String text() {

@@ -180,6 +180,12 @@ public final class WatchdogProcess implements AutoCloseable {
                 .send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Waits until {@code calls} function calls are in flight, by the watchdog's own gauge. */
+    public void awaitInFlight(int calls, Duration timeout) throws IOException, InterruptedException {
+        Metrics.await(URI.create("http://127.0.0.1:" + metricsPort), m -> m.value("http_requests_in_flight") == calls,
+                timeout);
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }

@@ -1,4 +1,4 @@
-package dev.fwatchdog.mode;
+package dev.fwatchdog.upstream;
 
 import java.net.URI;
 

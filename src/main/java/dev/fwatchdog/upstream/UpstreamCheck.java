@@ -1,8 +1,7 @@
-package dev.fwatchdog.health;
+package dev.fwatchdog.upstream;
 
 import dev.fwatchdog.config.Mode;
 import dev.fwatchdog.config.Settings;
-import dev.fwatchdog.mode.Upstream;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

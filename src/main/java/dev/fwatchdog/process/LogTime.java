@@ -1,4 +1,4 @@
-package dev.fwatchdog;
+package dev.fwatchdog.process;
 
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;

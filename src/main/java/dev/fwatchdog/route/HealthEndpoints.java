@@ -1,8 +1,10 @@
-package dev.fwatchdog.health;
+package dev.fwatchdog.route;
 
 import java.util.Optional;
 
 import dev.fwatchdog.config.Settings;
+import dev.fwatchdog.health.ServingCheck;
+import dev.fwatchdog.upstream.UpstreamCheck;
 import io.smallrye.health.SmallRyeHealth;
 import io.smallrye.health.SmallRyeHealthReporter;
 import io.vertx.core.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package dev.fwatchdog.lifecycle;
+package dev.fwatchdog.state;
 
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,15 +1,16 @@
-package dev.fwatchdog.lifecycle;
+package dev.fwatchdog.upstream;
 
-import java.util.List;
+import dev.fwatchdog.state.Serving;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.fwatchdog.config.InvalidSettingException;
 import dev.fwatchdog.config.Mode;
 import dev.fwatchdog.config.Settings;
-import dev.fwatchdog.mode.Upstream;
 import dev.fwatchdog.process.ChildProcess;
 import dev.fwatchdog.process.LogPump;
+import dev.fwatchdog.process.ProcessTree;
+import dev.fwatchdog.process.StartFailedException;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -49,7 +50,7 @@ public class FunctionServer {
         ChildProcess started;
         try {
             started = ChildProcess.start(settings.functionProcess(), Map.of());
-        } catch (ChildProcess.StartFailedException failed) {
+        } catch (StartFailedException failed) {
             throw new InvalidSettingException("cannot start fprocess: " + failed.getMessage());
         }
         child = started;
@@ -85,18 +86,18 @@ public class FunctionServer {
             return;
         }
         LOG.infof("Stopping the function process (SIGTERM, SIGKILL after %ds)", GRACE_SECONDS);
-        // Taken before the signal: once the server exits, the helpers it started are re-parented and out of reach.
-        List<ProcessHandle> helpers = running.process().descendants().toList();
-        running.process().destroy();
-        try {
-            if (!running.process().waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("The function process did not stop in time: SIGKILL");
+        Process process = running.process();
+        ProcessTree.stop(process.toHandle(), () -> {
+            process.destroy();
+            try {
+                if (!process.waitFor(GRACE_SECONDS, TimeUnit.SECONDS)) {
+                    LOG.warn("The function process did not stop in time: SIGKILL");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        running.kill();
-        running.waitFor();
-        helpers.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+            running.kill();
+            running.waitFor();
+        });
     }
 }

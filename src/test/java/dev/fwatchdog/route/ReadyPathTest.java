@@ -1,4 +1,4 @@
-package dev.fwatchdog.health;
+package dev.fwatchdog.route;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;

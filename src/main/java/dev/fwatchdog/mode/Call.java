@@ -1,0 +1,49 @@
+package dev.fwatchdog.mode;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * One function call as a mode sees it. The route makes it and owns what every call shares: its start, its one
+ * deadline timer (read_timeout, write_timeout, exec_timeout), its in-flight slot, its metrics, its request log line
+ * and the watchdog's own answers. A mode does its mode's work and reports what happened; it does not time, count or
+ * log the call itself. Every method is for the event loop.
+ */
+public interface Call {
+
+    RoutingContext ctx();
+
+    /** The time since the call arrived, as X-Duration-Seconds gives it. */
+    String durationSeconds();
+
+    /** exec_timeout for this call, from now: when it passes {@code onTimeout} runs (once), unless stopped first. */
+    void startExecClock(Duration limit, Runnable onTimeout);
+
+    /** The call's function work is over, or may last (an event stream): no exec_timeout from here on. */
+    void stopExecClock();
+
+    /** Runs {@code action} if the client goes away before the answer has been sent whole. */
+    void onClientGone(Runnable action);
+
+    /** Runs {@code action} once the call is over, however it ended. */
+    void whenDone(Runnable action);
+
+    /**
+     * What the request log says of the answer, where the response's status does not tell it: "200 aborted (exit
+     * status 2)" for an answer broken off after its head.
+     */
+    void report(String status);
+
+    /**
+     * The watchdog's own answer, as plain text with {@code X-OpenFaaS-Internal: of-watchdog} and X-Duration-Seconds;
+     * {@code headers} are added (or replace those). Completes once the answer is written.
+     */
+    Future<Void> answer(int status, String text, Map<String, String> headers);
+
+    default Future<Void> answer(int status, String text) {
+        return answer(status, text, Map.of());
+    }
+}
