@@ -39,7 +39,7 @@ rss=0
 for round in $(seq 1 "$ROUNDS"); do
   raw+=("$("$OUT/spawn" 8 "$DURATION")")
   for fds in 0 40; do
-    rate=$(java $WATCHDOG_JVM -Djdk.lang.Process.launchMechanism=VFORK "$BENCH_DIR/SpawnLoop.java" 8 "$DURATION" $fds)
+    rate=$("$JAVA" $WATCHDOG_JVM -Djdk.lang.Process.launchMechanism=VFORK "$BENCH_DIR/SpawnLoop.java" 8 "$DURATION" $fds)
     if [ $fds = 0 ]; then jdk0+=("$rate"); else jdk40+=("$rate"); fi
   done
   for mode in serializing streaming; do
@@ -53,7 +53,7 @@ for round in $(seq 1 "$ROUNDS"); do
   cat "$OUT/big.bin" > /dev/null   # from the page cache, as the timed runs read it
   start=$(date +%s.%N); cat "$OUT/big.bin" | cat > /dev/null; end=$(date +%s.%N)
   pipe_s+=("$(awk -v a="$end" -v b="$start" "BEGIN { printf \"%.3f\", a - b }")")
-  java $WATCHDOG_JVM "$BENCH_DIR/StreamRelay.java" $RELAY_PORT &
+  "$JAVA" $WATCHDOG_JVM "$BENCH_DIR/StreamRelay.java" $RELAY_PORT &
   relay=$!
   until curl -s -o /dev/null "http://127.0.0.1:$RELAY_PORT/" 2>/dev/null; do sleep 0.2; done
   relay_s+=("$(stream_seconds $RELAY_PORT)")

@@ -13,6 +13,8 @@ IMAGE_JVM="-Xmx64m -Xms8m -Xss256k -XX:+UseSerialGC -XX:-UsePerfData"
 # keeps the young generation at a few MB under load: about 4x the collections; bench/RESULTS.md says what that
 # costs). Override with WATCHDOG_JVM, e.g. WATCHDOG_JVM="$IMAGE_JVM" to measure the image as shipped.
 WATCHDOG_JVM=${WATCHDOG_JVM:--Xmx64m -XX:+UseSerialGC}
+# The Java 25 the build uses (.mvn/java25 finds it as mvnw and .ci/run do); JAVA overrides it.
+JAVA=${JAVA:-$("$ROOT/.mvn/java25")/bin/java}
 mkdir -p "$OUT"
 
 need() {
@@ -26,10 +28,11 @@ build_jar() {
 }
 
 # start_watchdog VAR=value... : runs the jar with those variables, waits for /_/health; sets WATCHDOG_PID.
+# WATCHDOG_APP names another build's quarkus-app directory to run (bench/ab.sh).
 # healthcheck_interval=0 so that stopping it (SIGTERM) does not wait 30 s; big transfers pass read/write timeouts.
 start_watchdog() {
   env healthcheck_interval=0 read_timeout=10m write_timeout=10m "$@" port=$PORT metrics_port=$METRICS_PORT TMPDIR="$OUT" \
-    java $WATCHDOG_JVM -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$OUT/watchdog.out" 2>"$OUT/watchdog.err" &
+    "$JAVA" $WATCHDOG_JVM -jar "${WATCHDOG_APP:-$ROOT/target/quarkus-app}/quarkus-run.jar" >"$OUT/watchdog.out" 2>"$OUT/watchdog.err" &
   WATCHDOG_PID=$!
   for _ in $(seq 1 200); do
     curl -sf "http://127.0.0.1:$PORT/_/health" >/dev/null 2>&1 && return 0

@@ -15,7 +15,7 @@ trap 'rm -f "$report"' EXIT
   echo "## Latest full run"
   echo
   echo "$(date -u +%F), \`bench/run-all.sh $ROUNDS\`, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo),"
-  echo "$(java -version 2>&1 | head -1). Medians of $ROUNDS rounds; ratios are watchdog / baseline in the same run."
+  echo "$("$JAVA" -version 2>&1 | head -1). Medians of $ROUNDS rounds; ratios are watchdog / baseline in the same run."
   for scenario in http-mode fork-modes static-mode jwt startup stress; do
     echo
     echo "### $scenario (\`bench/$scenario.sh\`)"

@@ -6,7 +6,7 @@
 #   flags       the image's flags: small heap and stacks, serial GC
 #   appcds      flags + an AppCDS archive made by a training start (-XX:ArchiveClassesAtExit): what the image does
 #   appcds-c1   appcds + C1 only (-XX:TieredStopAtLevel=1): a faster start, half the throughput under load
-#   aot25       flags + JDK 25's AOT cache (-XX:AOTCacheOutput), when JAVA25 points at a JDK 25
+#   aot25       flags + JDK 25's AOT cache (-XX:AOTCacheOutput)
 #   aot25-c1    aot25 + C1 only
 #   aotjar25    Quarkus' aot-jar packaging (every jar on the JDK's class path, so the AOT cache holds all classes
 #               linked) + JDK 25's AOT cache; aotjar25-c1 with C1 only. Built into target/aot-jar.
@@ -15,8 +15,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ROUNDS=${1:-5}
-JAVA17=${JAVA17:-java}
-JAVA25=${JAVA25:-$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)/bin/java}
+# The build targets Java 25: every variant runs on it (the JDK 17 rows of bench/RESULTS.md are history).
+JAVA25=$JAVA
 # The image's flags (src/main/docker/Dockerfile.jvm): small heap and stacks, serial GC.
 FLAGS="$IMAGE_JVM"
 build_jar
@@ -60,24 +60,21 @@ train() {
   (cd "$dir" && "$java" $FLAGS "$@" -Dquarkus.appcds.generate=true -jar quarkus-run.jar >/dev/null 2>&1 || true)
 }
 
-train "$APP" "$JAVA17" -XX:ArchiveClassesAtExit=app-cds.jsa
-variants=(plain flags appcds appcds-c1)
-if [ -x "$JAVA25" ]; then
-  train "$APP" "$JAVA25" -XX:AOTCacheOutput=app.aot
-  (cd "$ROOT" && ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar \
-    -Dquarkus.package.output-directory=aot-jar)
-  train "$AOT_APP" "$JAVA25" -XX:AOTCacheOutput=app.aot
-  variants+=(aot25 aot25-c1 aotjar25 aotjar25-c1)
-fi
+train "$APP" "$JAVA25" -XX:ArchiveClassesAtExit=app-cds.jsa
+train "$APP" "$JAVA25" -XX:AOTCacheOutput=app.aot
+(cd "$ROOT" && ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar \
+  -Dquarkus.package.output-directory=aot-jar)
+train "$AOT_APP" "$JAVA25" -XX:AOTCacheOutput=app.aot
+variants=(plain flags appcds appcds-c1 aot25 aot25-c1 aotjar25 aotjar25-c1)
 
 declare -A times rss fds
 for round in $(seq 1 "$ROUNDS"); do
   for variant in "${variants[@]}"; do
     case $variant in
-      plain) r=$(ready "$APP" "$JAVA17") ;;
-      flags) r=$(ready "$APP" "$JAVA17" $FLAGS) ;;
-      appcds) r=$(ready "$APP" "$JAVA17" $FLAGS -XX:SharedArchiveFile=app-cds.jsa) ;;
-      appcds-c1) r=$(ready "$APP" "$JAVA17" $FLAGS -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=app-cds.jsa) ;;
+      plain) r=$(ready "$APP" "$JAVA25") ;;
+      flags) r=$(ready "$APP" "$JAVA25" $FLAGS) ;;
+      appcds) r=$(ready "$APP" "$JAVA25" $FLAGS -XX:SharedArchiveFile=app-cds.jsa) ;;
+      appcds-c1) r=$(ready "$APP" "$JAVA25" $FLAGS -XX:TieredStopAtLevel=1 -XX:SharedArchiveFile=app-cds.jsa) ;;
       aot25) r=$(ready "$APP" "$JAVA25" $FLAGS -XX:AOTCache=app.aot) ;;
       aot25-c1) r=$(ready "$APP" "$JAVA25" $FLAGS -XX:TieredStopAtLevel=1 -XX:AOTCache=app.aot) ;;
       aotjar25) r=$(ready "$AOT_APP" "$JAVA25" $FLAGS -XX:AOTCache=app.aot) ;;
