@@ -2,6 +2,7 @@ package dev.fwatchdog.config;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,18 +23,28 @@ public final class Durations {
             if (BARE_SECONDS.matcher(text).matches()) {
                 return Duration.ofSeconds(Long.parseLong(text));
             }
-            if (GO_DURATION.matcher(text).matches()) {
-                BigDecimal nanos = BigDecimal.ZERO;
-                Matcher part = GO_PART.matcher(text);
-                while (part.find()) {
-                    nanos = nanos.add(new BigDecimal(part.group(1)).multiply(BigDecimal.valueOf(nanosPer(part.group(2)))));
-                }
-                return Duration.ofNanos(nanos.longValueExact());
-            }
-        } catch (ArithmeticException | NumberFormatException tooLarge) {
+        } catch (NumberFormatException tooLarge) {
             // falls through to the error below
         }
-        throw InvalidSettingException.of(variable, value, "a duration like 10s or a number of seconds");
+        return goDuration(text).orElseThrow(
+                () -> InvalidSettingException.of(variable, value, "a duration like 10s or a number of seconds"));
+    }
+
+    /** Go's duration syntax only ("500ms", "1m30s"), as Go's time.ParseDuration reads it; empty when it is not. */
+    public static Optional<Duration> goDuration(String text) {
+        if (!GO_DURATION.matcher(text).matches()) {
+            return Optional.empty();
+        }
+        try {
+            BigDecimal nanos = BigDecimal.ZERO;
+            Matcher part = GO_PART.matcher(text);
+            while (part.find()) {
+                nanos = nanos.add(new BigDecimal(part.group(1)).multiply(BigDecimal.valueOf(nanosPer(part.group(2)))));
+            }
+            return Optional.of(Duration.ofNanos(nanos.longValueExact()));
+        } catch (ArithmeticException | NumberFormatException tooLarge) {
+            return Optional.empty();
+        }
     }
 
     /** Formats like Go's time.Duration.String(), so the startup lines read as of-watchdog's. */

@@ -27,15 +27,19 @@ final class CdsTraining {
             get(port, "/_/health");
             get(port, "/_/ready");
             get(port, "/");
-            get(metricsPort, "/metrics");
+            // Until the JVM meters are bound (metrics.JvmMeters, a second after start): their classes are a pod's
+            // first scrape's, and a JDK 25 archive dump at exit crashed the JVM while that thread was still binding.
+            for (int attempt = 0; attempt < ATTEMPTS && !get(metricsPort, "/metrics").contains("jvm_info"); attempt++) {
+                pause();
+            }
             Quarkus.asyncExit(0);
         }, "cds-training");
         training.setDaemon(true);
         training.start();
     }
 
-    /** One GET, its answer read to the end; retried while the port is not open yet. */
-    private static void get(int port, String path) {
+    /** One GET, its answer read to the end (and returned); retried while the port is not open yet. */
+    private static String get(int port, String path) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             try (Socket socket = new Socket("127.0.0.1", port)) {
                 OutputStream out = socket.getOutputStream();
@@ -43,16 +47,20 @@ final class CdsTraining {
                         .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 try (InputStream in = socket.getInputStream()) {
-                    in.transferTo(OutputStream.nullOutputStream());
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
-                return;
             } catch (IOException notYetOpen) {
-                try {
-                    Thread.sleep(25);
-                } catch (InterruptedException stopping) {
-                    return;
-                }
+                pause();
             }
+        }
+        return "";
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(25);
+        } catch (InterruptedException stopping) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -18,7 +18,8 @@ public class StartupLog {
     Settings settings;
 
     void started(@Observes StartupEvent start) {
-        LOG.infof("Watchdog mode: %s\tfprocess: %s", settings.mode().value(), String.join(" ", settings.functionProcess()));
+        LOG.infof("Watchdog mode: %s\tfprocess: %s", settings.mode().value(),
+                goQuoted(String.join(" ", settings.functionProcess())));
         LOG.info(settings.timeoutsLine());
         LOG.infof("Listening on port: %d", settings.port());
         if (settings.suppressLock()) {
@@ -29,5 +30,33 @@ public class StartupLog {
             // Quarkus' generated main would exit here; ours does not, so CdsTraining does once it has trained.
             CdsTraining.trainThenExit(settings.port(), settings.metricsPort());
         }
+    }
+
+    /** As Go's %q writes a string: in double quotes, with quotes, backslashes and control characters escaped. */
+    static String goQuoted(String text) {
+        StringBuilder quoted = new StringBuilder(text.length() + 2).append('"');
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '"' -> quoted.append("\\\"");
+                case '\\' -> quoted.append("\\\\");
+                case '\n' -> quoted.append("\\n");
+                case '\t' -> quoted.append("\\t");
+                case '\r' -> quoted.append("\\r");
+                case 0x07 -> quoted.append("\\a");
+                case '\b' -> quoted.append("\\b");
+                case '\f' -> quoted.append("\\f");
+                case 0x0b -> quoted.append("\\v");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        quoted.append(String.format("\\x%02x", c));
+                    } else if (Character.isISOControl(c) || !Character.isDefined(c)) {
+                        quoted.append(c > 0xffff ? String.format("\\U%08x", c) : String.format("\\u%04x", c));
+                    } else {
+                        quoted.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return quoted.append('"').toString();
     }
 }

@@ -32,6 +32,12 @@ public interface Call {
     void whenDone(Runnable action);
 
     /**
+     * The answer's last bytes are about to be written: the call's max_inflight place is free from here, so that a
+     * client that sends its next call as soon as it has read this answer finds it free (as of-watchdog does).
+     */
+    void ending();
+
+    /**
      * What the request log says of the answer, where the response's status does not tell it: "200 aborted (exit
      * status 2)" for an answer broken off after its head.
      */

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Locale;
 
 import dev.fwatchdog.config.Durations;
-import dev.fwatchdog.config.InvalidSettingException;
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.upstream.Upstream;
 import io.quarkus.arc.lookup.LookupIfProperty;
@@ -76,21 +75,15 @@ public class HttpMode implements FunctionMode {
         return accept != null && (accept.contains("text/event-stream") || accept.contains("application/x-ndjson"));
     }
 
-    /** exec_timeout, shortened (never lengthened) by an X-Timeout header; zero means none. */
+    /**
+     * exec_timeout, shortened (never lengthened) by an X-Timeout header; zero means none. Only Go durations count
+     * there ("2s"): of-watchdog ignores a bare number, and so does this.
+     */
     private Duration timeout(HttpServerRequest request) {
         Duration limit = settings.execTimeout();
         String header = request.getHeader("X-Timeout");
-        if (header != null) {
-            try {
-                Duration asked = Durations.parse("X-Timeout", header);
-                if (!asked.isZero() && (limit.isZero() || asked.compareTo(limit) < 0)) {
-                    return asked;
-                }
-            } catch (InvalidSettingException unreadable) {
-                // keep exec_timeout
-            }
-        }
-        return limit;
+        Duration asked = header == null ? Duration.ZERO : Durations.goDuration(header.trim()).orElse(Duration.ZERO);
+        return !asked.isZero() && (limit.isZero() || asked.compareTo(limit) < 0) ? asked : limit;
     }
 
     private RequestOptions options(HttpServerRequest request) {
@@ -175,7 +168,10 @@ public class HttpMode implements FunctionMode {
                 response.setChunked(true);
             }
             upstreamResponse.end().onComplete(received -> responseReceived = received.succeeded());
-            upstreamResponse.pipeTo(response).onFailure(broken -> {
+            upstreamResponse.pipe().endOnSuccess(false).to(response).onSuccess(piped -> {
+                call.ending();
+                response.end();
+            }).onFailure(broken -> {
                 response.reset();
                 abandon();
             });
@@ -192,7 +188,10 @@ public class HttpMode implements FunctionMode {
             if (response.ended()) {
                 return;
             }
-            if (response.headWritten() || response.closed()) {
+            if (response.closed()) {
+                return;
+            }
+            if (response.headWritten()) {
                 call.report(response.getStatusCode() + " aborted (function server error: " + describe(cause) + ")");
                 response.reset();
                 return;

@@ -127,6 +127,7 @@ public class SerializingMode implements FunctionMode {
         response.putHeader("Content-Type", settings.contentType())
                 .putHeader("X-Duration-Seconds", call.durationSeconds());
         Buffer body = outcome.error() == null ? outcome.stdout() : Buffer.buffer(outcome.error());
+        call.ending();
         response.setStatusCode(outcome.error() == null ? 200 : 500).end(body);
     }
 

@@ -42,6 +42,8 @@ public class StaticMode implements FunctionMode {
     /** Paths already checked to be regular files inside the root: resolving symlinks costs a syscall a component. */
     private static final int CONFINED_MAX = 10_000;
 
+    private static final String INDEX = "index.html";
+
     private final Map<String, Path> confined = new ConcurrentHashMap<>();
     private final SmallFiles smallFiles = new SmallFiles();
     private Path root;
@@ -57,7 +59,7 @@ public class StaticMode implements FunctionMode {
         files = StaticHandler.create(FileSystemAccess.ROOT, root.toString())
                 .setDirectoryListing(false)
                 .setIncludeHidden(false)
-                .setIndexPage("index.html")
+                .setIndexPage(INDEX)
                 .setCachingEnabled(true)
                 .setEnableRangeSupport(true);
     }
@@ -67,18 +69,31 @@ public class StaticMode implements FunctionMode {
         RoutingContext ctx = call.ctx();
         // Nothing to read from the request; a paused one would hold the connection.
         ctx.request().resume();
-        Path file = confined.get(ctx.normalizedPath());
+        String path = ctx.request().path();
+        if (path.endsWith("/" + INDEX)) {
+            redirect(ctx, "./");
+            return;
+        }
+        // by the path as asked for: "/sub" and "/sub/" normalize alike, but only one of them is redirected
+        Path file = confined.get(path);
         if (file == null) {
             Path asked = root.resolve(ctx.normalizedPath().replaceFirst("^/+", "")).normalize();
-            file = Files.isDirectory(asked) ? asked.resolve("index.html") : asked;
+            boolean directory = Files.isDirectory(asked);
+            file = directory ? asked.resolve(INDEX) : asked;
             if (leavesTheRoot(asked) || leavesTheRoot(file)) {
                 ctx.response().setStatusCode(404).end();
                 return;
             }
-            remember(ctx.normalizedPath(), file);
+            if (directory && !path.endsWith("/")) {
+                redirect(ctx, path.substring(path.lastIndexOf('/') + 1) + "/");
+                return;
+            }
+            remember(path, file);
         }
-        // Replaces StaticHandler's own "public, immutable, max-age=86400" just before the headers go out.
+        // Replaces StaticHandler's own "public, immutable, max-age=86400" just before the headers go out. A file's
+        // answer is written from here without waiting on anything: the max_inflight place is free.
         ctx.addHeadersEndHandler(sending -> {
+            call.ending();
             MultiMap headers = ctx.response().headers();
             headers.remove(HttpHeaders.CACHE_CONTROL);
             settings.staticCacheControl().ifPresent(value -> headers.set(HttpHeaders.CACHE_CONTROL, value));
@@ -86,7 +101,7 @@ public class StaticMode implements FunctionMode {
         BasicFileAttributes attributes = attributes(file);
         if (attributes == null && settings.staticSpa() && accepts(ctx, "text/html")) {
             // A single-page app routes in the browser: unknown paths get the app itself.
-            send(ctx, root.resolve("index.html"), "text/html;charset=UTF-8", null);
+            send(ctx, root.resolve(INDEX), "text/html;charset=UTF-8", null);
             return;
         }
         if (attributes == null) {
@@ -114,6 +129,18 @@ public class StaticMode implements FunctionMode {
             }
         }
         files.handle(ctx);
+    }
+
+    /**
+     * As Go's http.FileServer: a directory without its trailing slash, so that the relative links of its index.html
+     * resolve, and an index.html asked for by name, to its directory. The Location is relative to the request's own
+     * path (with its query), so no request can make it point to another site.
+     */
+    private static void redirect(RoutingContext ctx, String relative) {
+        String query = ctx.request().query();
+        ctx.response().setStatusCode(301)
+                .putHeader(HttpHeaders.LOCATION, query == null || query.isEmpty() ? relative : relative + "?" + query)
+                .end();
     }
 
     /**

@@ -112,6 +112,7 @@ public class StreamingMode implements FunctionMode {
         if (response.closed()) {
             return;
         }
+        call.ending();
         if (error == null) {
             output.begin();
             response.end();

@@ -11,6 +11,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import org.jboss.logging.Logger;
 
@@ -104,6 +105,14 @@ final class FunctionCall implements Call {
     }
 
     @Override
+    public void ending() {
+        if (holdsSlot) {
+            holdsSlot = false;
+            calls.inFlight().leave();
+        }
+    }
+
+    @Override
     public void report(String status) {
         reported = status;
     }
@@ -115,7 +124,13 @@ final class FunctionCall implements Call {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
                 .putHeader("X-OpenFaaS-Internal", "of-watchdog")
                 .putHeader("X-Duration-Seconds", durationSeconds());
-        headers.forEach(response::putHeader);
+        ending();
+        headers.forEach((name, value) -> {
+            // HTTP/2 has no Connection header (clients refuse an answer that has one)
+            if (ctx.request().version() != HttpVersion.HTTP_2 || !name.equalsIgnoreCase("Connection")) {
+                response.putHeader(name, value);
+            }
+        });
         return response.end(text + "\n");
     }
 
@@ -167,23 +182,25 @@ final class FunctionCall implements Call {
         ctx.request().connection().close();
     }
 
-    /** The one end of every call: answered whole, or the connection gone first. */
+    /**
+     * The one end of every call: answered whole, or the connection gone first. Whether the answer was ended is asked
+     * of the response, not of {@code result}: on an HTTP/2 stream the close can be reported before the end.
+     */
     private void ended(AsyncResult<Void> result) {
         over = true;
         if (timer >= 0) {
             ctx.vertx().cancelTimer(timer);
         }
-        if (result.failed() && onClientGone != null) {
+        boolean answered = ctx.response().ended();
+        if (!answered && onClientGone != null) {
             onClientGone.forEach(Runnable::run);
         }
         if (whenDone != null) {
             whenDone.forEach(Runnable::run);
         }
-        if (holdsSlot) {
-            calls.inFlight().leave();
-        }
+        ending();
         if (counted) {
-            calls.settle(this, result.succeeded(), System.nanoTime() - start);
+            calls.settle(this, answered, System.nanoTime() - start);
         }
     }
 

@@ -24,7 +24,7 @@ public class RequestLog {
         }
         String seconds = Durations.seconds(nanos, 4);
         StringBuilder line = new StringBuilder(96).append(request.method().name()).append(' ').append(request.uri())
-                .append(" - ").append(status).append(" - ContentLength: ").append(bytes).append("B (")
+                .append(" - ").append(status).append(" - ContentLength: ").append(size(bytes)).append(" (")
                 .append(seconds).append("s)");
         String callId = request.getHeader("X-Call-Id");
         if (settings.logCallId()) {
@@ -35,6 +35,35 @@ public class RequestLog {
         } else {
             LOG.info(line);
         }
+    }
+
+    private static final String[] UNITS = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
+
+    /**
+     * A size as of-watchdog writes it (go-units' HumanSize): decimal units, four significant digits, no trailing
+     * zeros: {@code 999B}, {@code 1.234kB}, {@code 12.35MB}.
+     */
+    static String size(long bytes) {
+        if (bytes < 1000) {
+            return bytes + UNITS[0];
+        }
+        int unit = 0;
+        double value = bytes;
+        while (value >= 1000 && unit < UNITS.length - 1) {
+            value /= 1000;
+            unit++;
+        }
+        int whole = value >= 100 ? 3 : value >= 10 ? 2 : 1;
+        int decimals = 4 - whole;
+        long scale = decimals == 3 ? 1000 : decimals == 2 ? 100 : 10;
+        long rounded = Math.round(value * scale);
+        StringBuilder text = new StringBuilder(12).append(rounded / scale);
+        long fraction = rounded % scale;
+        if (fraction != 0) {
+            String digits = Long.toString(scale + fraction).substring(1).replaceAll("0+$", "");
+            text.append('.').append(digits);
+        }
+        return text.append(UNITS[unit]).toString();
     }
 
     /** log_format=json: the JSON formatter writes the diagnostic context as the line's "request" object. */

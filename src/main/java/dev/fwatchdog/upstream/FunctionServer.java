@@ -1,6 +1,7 @@
 package dev.fwatchdog.upstream;
 
 import dev.fwatchdog.state.Serving;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +48,9 @@ public class FunctionServer {
         if (settings.mode() != Mode.HTTP) {
             return;
         }
+        List<String> command = settings.functionProcess();
+        // of-watchdog's line (Go prints a []string as [a b]); log collectors grep for it
+        LOG.infof("Forking: %s, arguments: [%s]", command.get(0), String.join(" ", command.subList(1, command.size())));
         ChildProcess started;
         try {
             started = ChildProcess.start(settings.functionProcess(), Map.of());

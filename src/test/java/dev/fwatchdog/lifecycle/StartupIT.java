@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.fwatchdog.support.Metrics;
 import dev.fwatchdog.support.WatchdogProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,11 +136,20 @@ class StartupIT {
             watchdog.awaitHealthy(START);
             watchdog.awaitStderr("Writing lock-file to: " + watchdog.lockFile(), START);
             String log = watchdog.stderr();
-            assertTrue(log.contains("Watchdog mode: serializing\tfprocess: cat"), log);
+            assertTrue(log.contains("Watchdog mode: serializing\tfprocess: \"cat\""), log);
             assertTrue(log.contains("Timeouts: read: 30s write: 1m30s hard: 30s health: 1m30s"), log);
             assertTrue(log.contains("Listening on port: " + watchdog.port), log);
             assertTrue(log.contains("Metrics listening on port: " + watchdog.metricsPort), log);
             assertTrue(Files.exists(watchdog.lockFile()));
+            // of-watchdog's three families are described before the first call, in both formats
+            URI metrics = URI.create("http://127.0.0.1:" + watchdog.metricsPort);
+            String text = Metrics.fetch(metrics, null).body();
+            String open = Metrics.fetch(metrics, "application/openmetrics-text; version=1.0.0").body();
+            for (String family : List.of("http_requests_total counter", "http_request_duration_seconds histogram",
+                    "http_requests_in_flight gauge")) {
+                assertTrue(text.contains("# TYPE " + family + "\n"), text);
+                assertTrue(open.contains("# TYPE " + family.replace("_total", "") + "\n"), open);
+            }
 
             assertEquals("hello", watchdog.post("/", "hello").body());
 
@@ -161,7 +172,7 @@ class StartupIT {
         try (WatchdogProcess watchdog = WatchdogProcess.start(
                 Map.of("mode", "serializing", "fprocess", "cat", "function_process", "printenv Http_Method"))) {
             watchdog.awaitHealthy(START);
-            assertTrue(watchdog.stderr().contains("fprocess: printenv Http_Method"), watchdog.stderr());
+            assertTrue(watchdog.stderr().contains("fprocess: \"printenv Http_Method\""), watchdog.stderr());
             assertEquals("POST\n", watchdog.post("/", "").body());
         }
     }
@@ -183,14 +194,8 @@ class StartupIT {
             watchdog.awaitHealthy(START);
             watchdog.post("/x", "y");
             // A call is counted once its answer has gone out: a scrape on the other port may come just before.
-            String counted = "http_requests_total{code=\"200\",method=\"post\"} 1.0";
-            String metrics = "";
-            for (int i = 0; i < 50 && !metrics.contains(counted); i++) {
-                Thread.sleep(i == 0 ? 0 : 20);
-                metrics = watchdog.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + watchdog.metricsPort + "/metrics")).build()).body();
-            }
-            assertTrue(metrics.contains(counted), metrics);
+            Metrics.await(URI.create("http://127.0.0.1:" + watchdog.metricsPort), m -> m.requests(200, "post") == 1,
+                    START);
         }
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -47,6 +49,27 @@ class FunctionMetricsTest {
         assertEquals(0, after.value("http_requests_in_flight"));
         assertFalse(after.text().contains("_created"), "no _created series");
         assertFalse(after.text().contains("http_request_duration_seconds_max"), "no _max series");
+    }
+
+    /** What Prometheus 2 sends when it scrapes. */
+    private static final String PROMETHEUS_ACCEPT = "application/openmetrics-text;version=1.0.0,"
+            + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+    /** As of-watchdog's Go client: text 0.0.4 unless the scraper asks for OpenMetrics (Prometheus does). */
+    @Test
+    void plainClientsGetTheTextFormatAndOpenMetricsOnlyWhenAsked() throws Exception {
+        for (String accept : Arrays.asList(null, "*/*", "text/plain")) {
+            HttpResponse<String> plain = Metrics.fetch(metrics.toURI(), accept);
+            assertEquals("text/plain; version=0.0.4; charset=utf-8",
+                    plain.headers().firstValue("Content-Type").orElseThrow(), "Accept: " + accept);
+            assertTrue(plain.body().contains("# HELP http_requests_total total HTTP requests processed\n"
+                    + "# TYPE http_requests_total counter\n"), plain.body());
+            assertFalse(plain.body().contains("# EOF"), "Accept: " + accept);
+        }
+        HttpResponse<String> open = Metrics.fetch(metrics.toURI(), PROMETHEUS_ACCEPT);
+        assertTrue(open.headers().firstValue("Content-Type").orElseThrow().startsWith("application/openmetrics-text"));
+        assertTrue(open.body().contains("# TYPE http_requests counter\n"), open.body());
+        assertTrue(open.body().endsWith("# EOF\n"));
     }
 
     @Test

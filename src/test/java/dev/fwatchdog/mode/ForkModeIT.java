@@ -62,6 +62,10 @@ class ForkModeIT {
             assertTrue(Pattern.compile("(?m)^" + date + "stderr: line two$").matcher(log).find(), log);
             assertTrue(Pattern.compile("(?m)^" + date + "POST /stderr - 200 - ContentLength: 3B \\(\\d+\\.\\d{4}s\\) \\[call-42\\]$")
                     .matcher(log).find(), log);
+            // sizes as of-watchdog writes them in every mode: decimal units, four significant digits
+            assertEquals(1234, watchdog.send(HttpRequest.newBuilder(watchdog.uri("/sized"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[1234])).build()).body().length());
+            watchdog.awaitStderr("POST /sized - 200 - ContentLength: 1.234kB (", START);
         }
     }
 
@@ -90,11 +94,15 @@ class ForkModeIT {
             Process client = new ProcessBuilder("bash", "-c", pipeline).inheritIO().start();
             assertTrue(client.waitFor(5, TimeUnit.MINUTES), "1 GiB did not pass within 5 minutes");
             assertEquals(0, client.exitValue());
-            Thread.sleep(200);
+            // tee's sha256sum runs in a process substitution, which bash does not wait for
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Files.readString(sent).length() < 64 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             String expected = Files.readString(sent).split(" ")[0];
             assertEquals(64, expected.length());
             assertEquals(expected, Files.readString(received).split(" ")[0]);
-            assertTrue(watchdog.stderr().contains("POST /big - 200 - ContentLength: 1073741824B"), watchdog.stderr());
+            watchdog.awaitStderr("POST /big - 200 - ContentLength: 1.074GB (", START);
         }
     }
 
@@ -142,8 +150,12 @@ class ForkModeIT {
             Thread.sleep(500);
             Resources before = Resources.of(watchdog.pid());
             assertEquals(10_000, load(watchdog, client, 10_000));
-            Thread.sleep(1000);
+            // the last calls' processes are reaped and their pipes closed just after their answers
             Resources after = Resources.of(watchdog.pid());
+            for (int i = 0; i < 500 && (after.children() > 0 || after.fds() > before.fds() + 2); i++) {
+                Thread.sleep(20);
+                after = Resources.of(watchdog.pid());
+            }
             assertEquals(0, after.children(), "child processes left: " + after);
             assertTrue(after.fds() <= before.fds() + 2, "file descriptors: " + before + " -> " + after);
             assertTrue(after.threads() <= before.threads() + 2, "threads: " + before + " -> " + after);

@@ -84,6 +84,7 @@ class HttpModeIT {
             HttpResponse<String> response = watchdog.get("/after");
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(502, response.statusCode(), response.body());
+            assertTrue(response.headers().firstValue("X-Duration-Seconds").orElseThrow().matches("\\d+\\.\\d{6}"));
             assertEquals("of-watchdog", response.headers().firstValue("X-OpenFaaS-Internal").orElseThrow());
             assertTrue(response.body().startsWith("function server error: "), response.body());
             assertTrue(millis < 2000, "a refused connection is answered at once, not after " + millis + " ms");
@@ -168,6 +169,8 @@ class HttpModeIT {
             HttpResponse<String> response = watchdog.post("/", "ignored");
             assertEquals(200, response.statusCode());
             assertEquals("Hello from the function\n", response.body());
+            // of-watchdog's line (Go's formatting of the arguments), which log collectors grep for
+            watchdog.awaitStderr("Forking: node, arguments: [bench/upstream.js " + port + "]", START);
             long child = childPid(watchdog);
             watchdog.terminate();
             watchdog.awaitExit(START);

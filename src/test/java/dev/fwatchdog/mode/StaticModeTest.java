@@ -6,13 +6,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.net.URL;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -47,6 +50,30 @@ class StaticModeTest {
                 .body(equalTo("<!doctype html><title>home</title>\n"));
         given().get("/sub/").then().statusCode(200).body(equalTo("<p>sub</p>\n"));
         given().get("/style.css").then().statusCode(200).contentType(startsWith("text/css"));
+    }
+
+    /** As Go's http.FileServer: relative links in a directory's index.html must resolve against the directory. */
+    @Test
+    void directoriesWithoutTheirSlashAndIndexPagesByNameAreRedirected() {
+        given().redirects().follow(false).get("/sub").then().statusCode(301).header("Location", "sub/");
+        given().redirects().follow(false).urlEncodingEnabled(false).get("/sub?x=1&y=2").then().statusCode(301)
+                .header("Location", "sub/?x=1&y=2");
+        given().redirects().follow(false).get("/sub/index.html").then().statusCode(301).header("Location", "./");
+        given().redirects().follow(false).get("/index.html").then().statusCode(301).header("Location", "./");
+        given().get("/sub").then().statusCode(200).body(equalTo("<p>sub</p>\n"));
+    }
+
+    /** However the path is written, a redirect, resolved as a browser resolves it, stays on this site. */
+    @Test
+    void noRedirectLeavesTheSite() throws Exception {
+        for (String path : List.of("//sub", "///sub", "/%2f%2fsub", "//sub/index.html", "/sub/..//sub")) {
+            String location = given().redirects().follow(false).urlEncodingEnabled(false).get(path).then()
+                    .extract().header("Location");
+            if (location != null) {
+                URI asked = URI.create(root.toString().replaceFirst("/$", "") + path);
+                assertEquals(root.getHost(), asked.resolve(location).getHost(), path + " -> " + location);
+            }
+        }
     }
 
     @Test

@@ -55,11 +55,19 @@ public final class Metrics {
      *                      path, while the watchdog serves /metrics at the top
      */
     public static Metrics scrape(URI managementUri) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(managementUri.resolve("/metrics")).header("Accept", "text/plain").build(),
+        return new Metrics(fetch(managementUri, "text/plain").body());
+    }
+
+    /** GET /metrics with that Accept header ({@code null}: none), as a plain client would. */
+    public static HttpResponse<String> fetch(URI managementUri, String accept) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(managementUri.resolve("/metrics"));
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request.build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
-        return new Metrics(response.body());
+        return response;
     }
 
     /** Scrapes until {@code condition} holds; fails after {@code timeout}. */
