@@ -57,7 +57,7 @@ ready() {
 # train DIR JAVA FLAGS...: a training start that exits once up (Quarkus' AppCDS switch)
 train() {
   local dir=$1 java=$2; shift 2
-  (cd "$dir" && "$java" $FLAGS "$@" -Dquarkus.appcds.generate=true -jar quarkus-run.jar >/dev/null 2>&1 || true)
+  (cd "$dir" && "$java" $FLAGS "$@" -Dfwatchdog.train=true -jar quarkus-run.jar >/dev/null 2>&1 || true)
 }
 
 train "$APP" "$JAVA25" -XX:ArchiveClassesAtExit=app-cds.jsa

@@ -1,7 +1,6 @@
 package dev.fwatchdog.lifecycle;
 
 import dev.fwatchdog.config.Settings;
-import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -26,9 +25,8 @@ public class StartupLog {
             LOG.warn("Warning: \"suppress_lock\" is enabled. No automated health-checks will be in place for your function.");
         }
         LOG.infof("Metrics listening on port: %d", settings.metricsPort());
-        if (ApplicationLifecycleManager.isAppCDSGeneration()) {
-            // Quarkus' generated main would exit here; ours does not, so CdsTraining does once it has trained.
-            CdsTraining.trainThenExit(settings.port(), settings.metricsPort());
+        if (TrainingRun.requested()) {
+            TrainingRun.trainThenExit(settings.port(), settings.metricsPort());
         }
     }
 

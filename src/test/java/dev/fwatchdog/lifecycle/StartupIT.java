@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,19 +92,22 @@ class StartupIT {
         }
     }
 
+    /** The image's AOT cache (src/main/docker/layout.sh): the training start calls itself, then exits 0. */
     @Test
-    void classDataTrainingStartServesItsFirstRequestsThenExits() throws Exception {
-        java.nio.file.Path archive = Files.createTempDirectory("cds").resolve("app-cds.jsa");
+    void trainingStartServesItsFirstCallsThenExits() throws Exception {
+        Path cache = Files.createTempDirectory("aot").resolve("app.aot");
         try (WatchdogProcess watchdog = WatchdogProcess.start(
-                List.of("-XX:ArchiveClassesAtExit=" + archive, "-Dquarkus.appcds.generate=true"),
+                List.of("-XX:AOTCacheOutput=" + cache, "-Dfwatchdog.train=true"),
                 Map.of("mode", "static", "static_path", "src/test/resources/static-root"))) {
-            assertEquals(0, watchdog.awaitExit(Duration.ofSeconds(60)), watchdog.stderr());
+            assertEquals(0, watchdog.awaitExit(Duration.ofSeconds(120)), watchdog.stderr());
+            assertTrue(watchdog.stderr().contains("GET /?training=1 - 200 OK"), watchdog.stderr());
+            assertTrue(watchdog.stderr().contains("Training done: exiting"), watchdog.stderr());
         }
-        // Loaded only once a connection has come: the training requests reached the server.
-        String symbols = new String(Files.readAllBytes(archive), java.nio.charset.StandardCharsets.ISO_8859_1);
-        assertTrue(symbols.contains("io/vertx/core/http/impl/Http1xServerConnection"), "request classes archived");
-        Files.delete(archive);
-        Files.delete(archive.getParent());
+        // Loaded only once a connection has come: the training calls reached the server.
+        String symbols = new String(Files.readAllBytes(cache), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(symbols.contains("io/vertx/core/http/impl/Http1xServerConnection"), "request classes cached");
+        Files.delete(cache);
+        Files.delete(cache.getParent());
     }
 
     @Test
