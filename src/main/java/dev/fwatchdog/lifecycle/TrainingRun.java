@@ -28,7 +28,7 @@ final class TrainingRun {
     private static final Logger LOG = Logger.getLogger(TrainingRun.class);
     private static final String PROPERTY = "fwatchdog.train";
     private static final int ATTEMPTS = 400;
-    private static final int CALLS = 3000;
+    private static final int CALLS = 20000;
     private static final int SPAWNS = 50;
 
     private TrainingRun() {
