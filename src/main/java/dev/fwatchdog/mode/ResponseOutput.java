@@ -19,7 +19,6 @@ final class ResponseOutput {
     private volatile boolean started;
     private volatile boolean gone;
     private volatile CountDownLatch drained;
-    private long bytes;
 
     ResponseOutput(Context context, HttpServerResponse response, String contentType) {
         this.context = context;
@@ -41,7 +40,6 @@ final class ResponseOutput {
             return false;
         }
         begin();
-        bytes += chunk.length();
         response.write(chunk);
         if (response.writeQueueFull()) {
             CountDownLatch latch = new CountDownLatch(1);
@@ -69,9 +67,5 @@ final class ResponseOutput {
 
     boolean started() {
         return started;
-    }
-
-    long bytes() {
-        return bytes;
     }
 }
