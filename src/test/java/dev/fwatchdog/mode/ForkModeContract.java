@@ -42,7 +42,7 @@ abstract class ForkModeContract {
     }
 
     /** The same contract on the JDK's spawn path, which native images on musl take. */
-    static Map<String, String> throughJdk(String mode) {
+    private static Map<String, String> throughJdk(String mode) {
         Map<String, String> overrides = new HashMap<>(profile(mode));
         overrides.put("watchdog.spawn-through-jdk", "true");
         return overrides;
@@ -59,6 +59,20 @@ abstract class ForkModeContract {
         @Override
         public Map<String, String> getConfigOverrides() {
             return profile("streaming");
+        }
+    }
+
+    public static class SerializingThroughJdk implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return throughJdk("serializing");
+        }
+    }
+
+    public static class StreamingThroughJdk implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return throughJdk("streaming");
         }
     }
 

@@ -1,22 +1,15 @@
 package dev.fwatchdog.mode;
 
-import java.util.Map;
-
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
-/** streaming mode's contract with functions started through the JDK (spawn_through_jdk, and native images on musl). */
+/**
+ * streaming mode's contract (every test of {@link ForkModeContract}) with functions started through the JDK
+ * (spawn_through_jdk, and native images on musl).
+ */
 @QuarkusTest
-@TestProfile(JdkSpawnStreamingTest.Profile.class)
+@TestProfile(ForkModeContract.StreamingThroughJdk.class)
 class JdkSpawnStreamingTest extends ForkModeContract {
-
-    public static class Profile implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return throughJdk("streaming");
-        }
-    }
 
     @Override
     boolean throughJdk() {
