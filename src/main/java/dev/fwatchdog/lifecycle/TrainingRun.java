@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
  * and profiles of those calls are in the cache, then exits and the JVM writes it. Health, readiness, metrics
  * scrapes, a few thousand calls on keep-alive connections, and fork-mode processes started, fed and read. The calls
  * are made over plain sockets: the JDK's HttpClient would put its own classes, which no pod loads, into the cache
- * (56 MB instead of 49 when tried).
+ * (bench/RESULTS.md).
  */
 final class TrainingRun {
 
