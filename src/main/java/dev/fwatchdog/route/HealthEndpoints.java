@@ -7,6 +7,8 @@ import dev.fwatchdog.health.ServingCheck;
 import dev.fwatchdog.upstream.UpstreamCheck;
 import io.smallrye.health.SmallRyeHealth;
 import io.smallrye.health.SmallRyeHealthReporter;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -33,14 +35,16 @@ public class HealthEndpoints {
 
     public void health(RoutingContext ctx) {
         if (allowed(ctx)) {
-            reporter.getLivenessAsync().subscribe().with(
+            onEventLoop(ctx, reporter.getLivenessAsync()).subscribe().with(
                     report -> respond(ctx, report, report.isDown() ? 503 : 200), ctx::fail);
         }
     }
 
     public void ready(RoutingContext ctx) {
         if (allowed(ctx)) {
-            reporter.getReadinessAsync().subscribe().with(report -> {
+            // Held until the function is asked: its mode reads the request, which must not have ended meanwhile.
+            ctx.request().pause();
+            onEventLoop(ctx, reporter.getReadinessAsync()).subscribe().with(report -> {
                 int status = readinessStatus(report);
                 Optional<String> readyPath = settings.readyPath();
                 if (status == 200 && readyPath.isPresent()) {
@@ -52,6 +56,15 @@ public class HealthEndpoints {
                 }
             }, ctx::fail);
         }
+    }
+
+    /**
+     * Quarkus runs some health checks on a worker thread and reports there; the answer, and the reroute to ready_path
+     * above all, belong on the request's event loop.
+     */
+    private static Uni<SmallRyeHealth> onEventLoop(RoutingContext ctx, Uni<SmallRyeHealth> report) {
+        Context context = ctx.vertx().getOrCreateContext();
+        return report.emitOn(task -> context.runOnContext(run -> task.run()));
     }
 
     private static boolean allowed(RoutingContext ctx) {
