@@ -9,7 +9,8 @@ public enum Mode {
     HTTP,
     SERIALIZING,
     STREAMING,
-    STATIC;
+    STATIC,
+    AFTERBURN;
 
     public String value() {
         return name().toLowerCase(Locale.ROOT);

@@ -47,6 +47,8 @@ public interface WatchdogConfig {
 
     Optional<String> maxInflight();
 
+    Optional<String> afterburnWorkers();
+
     Optional<String> prefixLogs();
 
     Optional<String> logBufferSize();

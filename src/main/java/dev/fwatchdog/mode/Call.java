@@ -38,10 +38,11 @@ public interface Call {
     void ending();
 
     /**
-     * What the request log says of the answer, where the response's status does not tell it: "200 aborted (exit
-     * status 2)" for an answer broken off after its head.
+     * Breaks off an answer whose head has gone out (the connection or stream reset, so the client sees an error, not
+     * a short success), and ends the call: the request log says "200 aborted (exit status 2)" for {@code why} "exit
+     * status 2".
      */
-    void report(String status);
+    void abort(String why);
 
     /**
      * The watchdog's own answer, as plain text with {@code X-OpenFaaS-Internal: of-watchdog} and X-Duration-Seconds;

@@ -1,9 +1,7 @@
 package dev.fwatchdog.mode;
 
-import java.time.Duration;
 import java.util.Locale;
 
-import dev.fwatchdog.config.Durations;
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.upstream.Upstream;
 import io.quarkus.arc.lookup.LookupIfProperty;
@@ -49,7 +47,7 @@ public class HttpMode implements FunctionMode {
             return;
         }
         Exchange exchange = new Exchange(call);
-        call.startExecClock(timeout(request), exchange::timedOut);
+        call.startExecClock(ExecLimit.of(settings.execTimeout(), request), exchange::timedOut);
         if (isEventStream(request)) {
             // exec_timeout bounds only the wait for the function server: the stream itself may last.
             upstream.accepting().onSuccess(up -> call.stopExecClock());
@@ -73,17 +71,6 @@ public class HttpMode implements FunctionMode {
     private static boolean isEventStream(HttpServerRequest request) {
         String accept = request.getHeader(HttpHeaders.ACCEPT);
         return accept != null && (accept.contains("text/event-stream") || accept.contains("application/x-ndjson"));
-    }
-
-    /**
-     * exec_timeout, shortened (never lengthened) by an X-Timeout header; zero means none. Only Go durations count
-     * there ("2s"): of-watchdog ignores a bare number, and so does this.
-     */
-    private Duration timeout(HttpServerRequest request) {
-        Duration limit = settings.execTimeout();
-        String header = request.getHeader("X-Timeout");
-        Duration asked = header == null ? Duration.ZERO : Durations.goDuration(header.trim()).orElse(Duration.ZERO);
-        return !asked.isZero() && (limit.isZero() || asked.compareTo(limit) < 0) ? asked : limit;
     }
 
     private RequestOptions options(HttpServerRequest request) {
@@ -172,7 +159,9 @@ public class HttpMode implements FunctionMode {
                 call.ending();
                 response.end();
             }).onFailure(broken -> {
-                response.reset();
+                if (!response.closed()) {
+                    call.abort("function server error: " + describe(broken));
+                }
                 abandon();
             });
         }
@@ -192,8 +181,7 @@ public class HttpMode implements FunctionMode {
                 return;
             }
             if (response.headWritten()) {
-                call.report(response.getStatusCode() + " aborted (function server error: " + describe(cause) + ")");
-                response.reset();
+                call.abort("function server error: " + describe(cause));
                 return;
             }
             call.answer(502, "function server error: " + describe(cause));
@@ -203,8 +191,7 @@ public class HttpMode implements FunctionMode {
         void timedOut() {
             HttpServerResponse response = ctx.response();
             if (response.headWritten()) {
-                call.report(response.getStatusCode() + " aborted (exec_timeout)");
-                response.reset();
+                call.abort("exec_timeout");
             } else if (!response.closed()) {
                 String waited = call.durationSeconds() + "s";
                 call.answer(504, upstream.hasAccepted()

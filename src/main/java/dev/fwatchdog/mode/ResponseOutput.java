@@ -1,6 +1,7 @@
 package dev.fwatchdog.mode;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -15,22 +16,23 @@ final class ResponseOutput {
 
     private final Context context;
     private final HttpServerResponse response;
-    private final String contentType;
+    private final Consumer<HttpServerResponse> head;
     private volatile boolean started;
     private volatile boolean gone;
     private volatile CountDownLatch drained;
 
-    ResponseOutput(Context context, HttpServerResponse response, String contentType) {
+    /** {@code head} sets the status and headers, before the first write. */
+    ResponseOutput(Context context, HttpServerResponse response, Consumer<HttpServerResponse> head) {
         this.context = context;
         this.response = response;
-        this.contentType = contentType;
+        this.head = head;
     }
 
-    /** Sends the 200 and the headers, once; the body is chunked, its length unknown. */
+    /** Sets the status and the headers, once. */
     void begin() {
         if (!started) {
             started = true;
-            response.setStatusCode(200).setChunked(true).putHeader("Content-Type", contentType);
+            head.accept(response);
         }
     }
 

@@ -39,7 +39,9 @@ public class StreamingMode implements FunctionMode {
     public void handle(Call call) {
         ForkCall fork = new ForkCall(call, runs);
         HttpServerRequest request = call.ctx().request();
-        ResponseOutput output = new ResponseOutput(fork.context, call.ctx().response(), settings.contentType());
+        // The length of what the function will print is unknown: chunked.
+        ResponseOutput output = new ResponseOutput(fork.context, call.ctx().response(),
+                response -> response.setStatusCode(200).setChunked(true).putHeader("Content-Type", settings.contentType()));
         call.onClientGone(output::clientGone);
         if (smallBody(request)) {
             // A few bytes: take them whole and save the thread that would stream them.
@@ -120,8 +122,7 @@ public class StreamingMode implements FunctionMode {
             response.setStatusCode(500).putHeader("Content-Type", "text/plain").end(error);
         } else {
             // Output has gone out with a 200: break the chunked stream so the client sees an error, not a success.
-            call.report("200 aborted (" + error + ")");
-            response.reset();
+            call.abort(error);
         }
     }
 }

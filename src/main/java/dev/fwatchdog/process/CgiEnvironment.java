@@ -45,11 +45,20 @@ public final class CgiEnvironment {
 
     /** Go's canonical header form with '-' turned into '_': {@code x-custom-header} → {@code X_Custom_Header}. */
     static String canonical(String header) {
+        return canonical(header, true);
+    }
+
+    /** Go's canonical header form, {@code x-custom-header} → {@code X-Custom-Header}, as HTTP/1.1 peers spell it. */
+    public static String canonicalHeader(String header) {
+        return canonical(header, false);
+    }
+
+    private static String canonical(String header, boolean forEnvironment) {
         StringBuilder name = new StringBuilder(header.length());
         boolean upper = true;
         for (char c : header.toCharArray()) {
-            if (c == '-' || c == '_') {
-                name.append('_');
+            if (c == '-' || (forEnvironment && c == '_')) {
+                name.append(forEnvironment ? '_' : '-');
                 upper = true;
             } else {
                 name.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));

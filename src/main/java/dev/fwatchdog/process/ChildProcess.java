@@ -39,6 +39,11 @@ public final class ChildProcess implements FunctionProcess {
     }
 
     @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
     public OutputStream stdin() {
         return process.getOutputStream();
     }
@@ -74,6 +79,11 @@ public final class ChildProcess implements FunctionProcess {
     @Override
     public void kill() {
         ProcessTree.kill(process.toHandle());
+    }
+
+    @Override
+    public void terminate() {
+        process.destroy();
     }
 
     @Override

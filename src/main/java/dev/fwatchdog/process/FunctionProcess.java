@@ -23,6 +23,8 @@ public interface FunctionProcess {
                 : ChildProcess.start(command, extraEnvironment);
     }
 
+    long pid();
+
     OutputStream stdin();
 
     InputStream stdout();
@@ -38,6 +40,9 @@ public interface FunctionProcess {
 
     /** SIGKILL to the process and everything it started. */
     void kill();
+
+    /** SIGTERM to the process (and its group, where it leads one), to let it stop on its own. */
+    void terminate();
 
     /** Blocks until the process has exited; its exit code, or 128 + the signal that ended it. */
     int waitFor();

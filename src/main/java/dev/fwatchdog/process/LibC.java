@@ -32,6 +32,7 @@ final class LibC {
     static final short READABLE = 0x1 | 0x8 | 0x10 | 0x20;
     static final int F_SETPIPE_SZ = 1031;
     static final int SIGKILL = 9;
+    static final int SIGTERM = 15;
     static final int O_CLOEXEC = 0x80000;
     static final int SIGSTOP = 19;
     static final int LAST_SIGNAL = 64;

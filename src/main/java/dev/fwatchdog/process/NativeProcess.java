@@ -111,6 +111,11 @@ final class NativeProcess implements FunctionProcess {
     }
 
     @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
     public OutputStream stdin() {
         return stdin;
     }
@@ -208,6 +213,13 @@ final class NativeProcess implements FunctionProcess {
     public synchronized void kill() {
         if (!reaped) {
             ProcessHandle.of(pid).ifPresent(process -> ProcessTree.stop(process, () -> LibC.kill(-pid, LibC.SIGKILL)));
+        }
+    }
+
+    @Override
+    public synchronized void terminate() {
+        if (!reaped) {
+            LibC.kill(-pid, LibC.SIGTERM);
         }
     }
 

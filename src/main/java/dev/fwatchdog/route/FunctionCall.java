@@ -112,9 +112,13 @@ final class FunctionCall implements Call {
         }
     }
 
+    /** A reset of our own is not reported back by Vert.x (HTTP/1.1): the call is settled here. */
     @Override
-    public void report(String status) {
-        reported = status;
+    public void abort(String why) {
+        HttpServerResponse response = ctx.response();
+        reported = response.getStatusCode() + " aborted (" + why + ")";
+        response.reset();
+        ended(null);
     }
 
     @Override
@@ -187,6 +191,9 @@ final class FunctionCall implements Call {
      * of the response, not of {@code result}: on an HTTP/2 stream the close can be reported before the end.
      */
     private void ended(AsyncResult<Void> result) {
+        if (over) {
+            return;
+        }
         over = true;
         if (timer >= 0) {
             ctx.vertx().cancelTimer(timer);

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.health.ServingCheck;
+import dev.fwatchdog.process.WorkersCheck;
 import dev.fwatchdog.upstream.UpstreamCheck;
 import io.smallrye.health.SmallRyeHealth;
 import io.smallrye.health.SmallRyeHealthReporter;
@@ -75,12 +76,13 @@ public class HealthEndpoints {
         return false;
     }
 
-    /** 503 when the watchdog is not serving or its function server is not up, 429 when it is full, else 200. */
+    /** 503 when the watchdog is not serving or nothing can answer calls yet, 429 when it is full, else 200. */
     private static int readinessStatus(SmallRyeHealth report) {
         if (!report.isDown()) {
             return 200;
         }
-        boolean unavailable = down(report, ServingCheck.NAME).isPresent() || down(report, UpstreamCheck.NAME).isPresent();
+        boolean unavailable = down(report, ServingCheck.NAME).isPresent() || down(report, UpstreamCheck.NAME).isPresent()
+                || down(report, WorkersCheck.NAME).isPresent();
         return unavailable ? 503 : 429;
     }
 

@@ -100,12 +100,20 @@ class SettingsTest {
     }
 
     @Test
+    void afterburnModeStartsOneWorkerUnlessTold() {
+        assertEquals(Mode.AFTERBURN, settings("mode", "afterburn", "functionProcess", "node worker.js").mode());
+        assertEquals(1, settings("mode", "afterburn", "functionProcess", "cat").afterburnWorkers());
+        assertEquals(4, settings("mode", "afterburn", "functionProcess", "cat", "afterburnWorkers", "4")
+                .afterburnWorkers());
+        assertEquals("missing fprocess: mode afterburn needs the function's command line in fprocess (or function_process)",
+                error("mode", "afterburn"));
+    }
+
+    @Test
     void everyBadValueIsOneLineNamingTheVariable() {
-        assertEquals("invalid mode \"afterburn\": want one of http, serializing, streaming, static",
-                error("mode", "afterburn", "functionProcess", "cat"));
-        assertEquals("invalid mode \"inproc\": want one of http, serializing, streaming, static",
+        assertEquals("invalid mode \"inproc\": want one of http, serializing, streaming, static, afterburn",
                 error("mode", "inproc", "functionProcess", "cat"));
-        assertEquals("invalid mode \"HTTP\": want one of http, serializing, streaming, static",
+        assertEquals("invalid mode \"HTTP\": want one of http, serializing, streaming, static, afterburn",
                 error("mode", "HTTP", "functionProcess", "cat"));
         assertEquals("missing fprocess: mode streaming needs the function's command line in fprocess (or function_process)",
                 error());
@@ -136,6 +144,8 @@ class SettingsTest {
                 error("functionProcess", "cat", "maxInflight", "-1"));
         assertEquals("invalid max_inflight \"many\": want a whole number of requests, 0 for no limit",
                 error("functionProcess", "cat", "maxInflight", "many"));
+        assertEquals("invalid afterburn_workers \"0\": want a whole number of workers, 1 or more",
+                error("mode", "afterburn", "functionProcess", "cat", "afterburnWorkers", "0"));
         assertEquals("invalid log_buffer_size \"0\": want a number of bytes above 0, or -1 for no limit",
                 error("functionProcess", "cat", "logBufferSize", "0"));
         assertEquals("invalid log_buffer_size \"-2\": want a number of bytes above 0, or -1 for no limit",

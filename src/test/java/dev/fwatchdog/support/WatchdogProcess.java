@@ -32,7 +32,7 @@ public final class WatchdogProcess implements AutoCloseable {
     private static final List<String> WATCHDOG_VARIABLES = List.of("mode", "fprocess", "function_process", "port",
             "metrics_port", "upstream_url", "http_upstream_url", "read_timeout", "write_timeout", "exec_timeout",
             "healthcheck_interval", "content_type", "static_path", "suppress_lock", "http_buffer_req_body", "buffer_http",
-            "max_inflight", "prefix_logs", "log_buffer_size", "log_callid", "log_format", "ready_path", "jwt_auth", "jwt_auth_debug",
+            "max_inflight", "afterburn_workers", "prefix_logs", "log_buffer_size", "log_callid", "log_format", "ready_path", "jwt_auth", "jwt_auth_debug",
             "jwt_auth_local", "jwt_auth_issuer_url", "OPENFAAS_NAME", "OPENFAAS_NAMESPACE");
 
     private final Process process;
