@@ -32,8 +32,6 @@ class StartupIT {
                         "invalid exec_timeout \"1.5\": want a duration like 10s or a number of seconds"),
                 Arguments.of(Map.of("mode", "afterburn", "fprocess", "cat", "afterburn_workers", "0"),
                         "invalid afterburn_workers \"0\": want a whole number of workers, 1 or more"),
-                Arguments.of(Map.of("mode", "afterburn", "fprocess", "no-such-worker --serve"),
-                        "cannot start fprocess: exec: \"no-such-worker\": executable file not found in $PATH"),
                 Arguments.of(Map.of("mode", "inproc", "fprocess", "cat"),
                         "invalid mode \"inproc\": want one of http, serializing, streaming, static, afterburn"),
                 Arguments.of(Map.of("mode", "HTTP", "fprocess", "cat"),
@@ -69,6 +67,20 @@ class StartupIT {
             assertEquals(1, lines.size(), "one line on stderr, got:\n" + watchdog.stderr());
             assertTrue(lines.get(0).matches("\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d .*"), lines.get(0));
             assertTrue(lines.get(0).endsWith(" " + expected), lines.get(0));
+            assertFalse(Files.exists(watchdog.lockFile()));
+        }
+    }
+
+    /** afterburn mode starts its workers with the watchdog: a program that cannot run stops the start. */
+    @Test
+    void anAfterburnWorkerThatCannotStartStopsTheStart() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of("mode", "afterburn", "fprocess",
+                "no-such-worker --serve"))) {
+            assertEquals(1, watchdog.awaitExit(START));
+            List<String> lines = watchdog.stderrLines();
+            assertTrue(lines.get(lines.size() - 1).endsWith(
+                    " cannot start fprocess: exec: \"no-such-worker\": executable file not found in $PATH"),
+                    watchdog.stderr());
             assertFalse(Files.exists(watchdog.lockFile()));
         }
     }

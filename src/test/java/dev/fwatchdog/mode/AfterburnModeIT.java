@@ -278,6 +278,33 @@ class AfterburnModeIT {
         }
     }
 
+    /** The README's two minimal workers, as a template author would copy them. */
+    @Test
+    void theReadmeWorkersWork() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("### afterburn"), readme.indexOf("## JWT auth"));
+        Path python = tmp.resolve("worker.py");
+        Files.writeString(python, codeBlock(section, "python"));
+        Path node = tmp.resolve("worker.js");
+        Files.writeString(node, codeBlock(section, "js"));
+        byte[] big = "x".repeat(300_000).getBytes(StandardCharsets.ISO_8859_1);
+        for (String worker : List.of("python3 " + python, "node " + node)) {
+            try (WatchdogProcess watchdog = start("fprocess", worker)) {
+                HttpResponse<byte[]> answer = call(watchdog, "POST", "/", "world".getBytes(StandardCharsets.UTF_8));
+                assertEquals(200, answer.statusCode(), worker);
+                assertEquals("Hello, world", new String(answer.body(), StandardCharsets.UTF_8), worker);
+                HttpResponse<byte[]> large = call(watchdog, "POST", "/", big);
+                assertEquals(200, large.statusCode(), worker);
+                assertEquals(7 + big.length, large.body().length, worker);
+            }
+        }
+    }
+
+    private static String codeBlock(String markdown, String language) {
+        int start = markdown.indexOf("```" + language + "\n") + language.length() + 4;
+        return markdown.substring(start, markdown.indexOf("```", start));
+    }
+
     /**
      * 10,000 calls, one in a hundred from a client that hangs up before the answer: no process and no descriptor
      * left behind, and the same workers at the end.
