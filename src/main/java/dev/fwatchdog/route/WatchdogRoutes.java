@@ -7,7 +7,9 @@ import dev.fwatchdog.config.InvalidSettingException;
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.mode.FunctionMode;
 import dev.fwatchdog.state.Serving;
+import io.quarkus.runtime.LaunchMode;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,7 +55,14 @@ public class WatchdogRoutes {
         if (settings.jwtAuth()) {
             jwtAuth.start(vertx);
         }
-        router.route().handler(this::dispatch);
+        Route every = router.route();
+        if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
+            // Ahead of the filters Quarkus installs: the HTTP security handlers that quarkus-smallrye-jwt brings run
+            // on every request otherwise, though JWT is checked here (when jwt_auth is on) and nowhere else. Dev mode
+            // keeps Quarkus' routes first, for the Dev UI.
+            every.order(Integer.MIN_VALUE);
+        }
+        every.handler(this::dispatch);
     }
 
     /** Settings has checked the mode's name; a build without that mode's bean is a start-up failure, not a 500. */

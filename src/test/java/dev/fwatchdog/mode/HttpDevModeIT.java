@@ -60,6 +60,10 @@ class HttpDevModeIT {
 
         awaitReady(port, log);
         assertEquals("upstream /before", get(port, "/before").body());
+        HttpResponse<String> devUi = get(port, "/q/dev-ui/");
+        assertEquals(200, devUi.statusCode());
+        assertTrue(devUi.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
+                "the Dev UI, not the function, answers /q/dev-ui/ in dev mode");
         long first = functionServer();
 
         Files.writeString(project.resolve("src/main/java/dev/fwatchdog/Main.java"), "\n// changed\n",
