@@ -16,7 +16,7 @@ trap 'rm -f "$report"' EXIT
   echo
   echo "$(date -u +%F), \`bench/run-all.sh $ROUNDS\`, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo),"
   echo "$("$JAVA" -version 2>&1 | head -1). Medians of $ROUNDS rounds; ratios are watchdog / baseline in the same run."
-  for scenario in http-mode fork-modes static-mode jwt startup stress; do
+  for scenario in http-mode fork-modes afterburn static-mode jwt startup stress; do
     echo
     echo "### $scenario (\`bench/$scenario.sh\`)"
     echo

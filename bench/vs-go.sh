@@ -25,69 +25,25 @@ build_jar
 [ -x "$OUR_DIR/fwatchdog" ] || JAVA="$JAVA" APP="$ROOT/target/quarkus-app" "$ROOT/src/main/docker/layout.sh" "$OUR_DIR"
 go build -o "$OUT/upstream" "$BENCH_DIR/upstream.go"
 
+source "$BENCH_DIR/vs-go-lib.sh"
+HTTP_ENV=(mode=http upstream_url=http://127.0.0.1:$UPSTREAM_PORT fprocess="sleep 3600")
+
 "$OUT/upstream" $UPSTREAM_PORT &
 UPSTREAM_PID=$!
 trap 'kill $UPSTREAM_PID 2>/dev/null; stop' EXIT
 until curl -sf -o /dev/null "http://127.0.0.1:$UPSTREAM_PORT/"; do sleep 0.05; done
 
-WD_PID=
-# start ours|go: a fresh watchdog in http mode in front of the shared function server; sets WD_PID, START_S
-start() {
-  local env=(mode=http upstream_url=http://127.0.0.1:$UPSTREAM_PORT fprocess="sleep 3600" port=$PORT
-    metrics_port=$METRICS_PORT healthcheck_interval=0 TMPDIR="$OUT")
-  local t0 t1
-  t0=$(date +%s%N)
-  if [ "$1" = ours ]; then
-    env "${env[@]}" "$OUR_DIR/fwatchdog" >"$OUT/wd.out" 2>"$OUT/wd.err" &
-  else
-    env "${env[@]}" "$REF_WATCHDOG" >"$OUT/wd.out" 2>"$OUT/wd.err" &
-  fi
-  WD_PID=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/_/health"; do sleep 0.005; done
-  t1=$(date +%s%N)
-  START_S=$(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.3f", (a - b) / 1e9 }')
-  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/_/ready"; do sleep 0.01; done
-}
-
-stop() {
-  [ -n "$WD_PID" ] || return 0
-  pkill -P "$WD_PID" 2>/dev/null || true
-  kill "$WD_PID" 2>/dev/null || true
-  wait "$WD_PID" 2>/dev/null || true
-  WD_PID=
-}
-
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-
-# load SECONDS URL [wrk args]: prints "requests/s p50_ms p99_ms cpu_ms_per_request" of the current watchdog
-load() {
-  local seconds=$1 url=$2; shift 2
-  local before after out
-  before=$(cpu_ticks "$WD_PID")
-  out=$(wrk -t2 -c32 -d"${seconds}s" --latency "$@" "$url")
-  after=$(cpu_ticks "$WD_PID")
-  echo "$out" | awk -v cpu=$((after - before)) -v tck="$TICKS" '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
-    /^Requests\/sec/ { rps = $2 } /requests in/ { n = $1 }
-    END { printf "%s %.3f %.3f %.4f\n", rps, p50, p99, (n > 0 ? cpu * 1000 / tck / n : 0) }'
-}
-
 POST=(-s "$BENCH_DIR/post64k.lua")
 get_url=http://127.0.0.1:$PORT/
 post_url=http://127.0.0.1:$PORT/echo
 
-declare -A r
-# the latest sample of KEY
-last() { local samples=${r[$1]%|}; echo "${samples##*|}"; }
-
 measure() {
   local who=$1
-  start "$who"
+  start "$who" "${HTTP_ENV[@]}"
   load 2 "$get_url" >/dev/null
   r[$who.cold_get]+="$(load 5 "$get_url")|"
   stop
-  start "$who"
+  start "$who" "${HTTP_ENV[@]}"
   load 2 "$post_url" "${POST[@]}" >/dev/null
   r[$who.cold_post]+="$(load 5 "$post_url" "${POST[@]}")|"
   load 30 "$get_url" >/dev/null
@@ -110,7 +66,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 for i in 1 2 3 4 5; do
   for who in ours go; do
-    start "$who"
+    start "$who" "${HTTP_ENV[@]}"
     r[$who.start]+="$START_S "
     sleep 1
     r[$who.idle_rss]+="$(rss_mb "$WD_PID") "
@@ -118,14 +74,6 @@ for i in 1 2 3 4 5; do
   done
 done
 
-# field N of each "a b c d|" sample of KEY: the median
-med() { printf '%s' "${r[$1]}" | tr '|' '\n' | awk -v f="$2" 'NF { print $f }' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-row() {
-  local label=$1 key=$2 field=$3
-  local a b
-  a=$(med "ours.$key" "$field"); b=$(med "go.$key" "$field")
-  echo "| $label | $a | $b | $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') |"
-}
 echo "$("$JAVA" -version 2>&1 | head -1); $(basename "$REF_WATCHDOG"); medians of $ROUNDS rounds; function server direct: $(median ${r[direct]})/s"
 echo
 echo "| measure | ours | Go | ours / Go |"

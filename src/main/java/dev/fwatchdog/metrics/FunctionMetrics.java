@@ -15,8 +15,8 @@ import io.prometheus.client.Collector;
 import io.quarkus.runtime.Startup;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * of-watchdog's three metrics, exactly: http_requests_total, http_request_duration_seconds and
@@ -25,7 +25,7 @@ import jakarta.inject.Inject;
  * expect neither. Created at start-up, so /metrics shows the families before the first call.
  */
 @Startup
-@ApplicationScoped
+@Singleton
 public class FunctionMetrics extends Collector {
 
     /** The buckets of the Go client's default histogram, as of-watchdog uses them. */

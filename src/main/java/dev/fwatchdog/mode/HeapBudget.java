@@ -2,14 +2,14 @@ package dev.fwatchdog.mode;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * The part of the heap that whole bodies may fill: serializing mode holds each request body and each answer whole,
  * and so does http_buffer_req_body. Shared by all calls at once, so that no mix of them runs the watchdog out of
  * memory (three 15 MB bodies at once did, with a 64 MB heap, and stalled every call).
  */
-@ApplicationScoped
+@Singleton
 public class HeapBudget {
 
     /**

@@ -15,15 +15,15 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * http: every call proxied to the function's own server (WATCHDOG.md 4.4), on the event loop, both bodies streamed
  * with back-pressure. Host, every header value, the client's Content-Length and the upstream's status come through;
  * hop-by-hop headers do not, in either direction ({@link ProxyHeaders}).
  */
-@ApplicationScoped
+@Singleton
 @LookupIfProperty(name = "watchdog.mode", stringValue = "http")
 public class HttpMode implements FunctionMode {
 

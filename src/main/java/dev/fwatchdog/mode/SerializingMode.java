@@ -16,14 +16,14 @@ import io.quarkus.arc.lookup.LookupIfProperty;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * serializing: the whole body in, the function run once, its whole stdout out (WATCHDOG.md 4.2). For functions that
  * need their input complete before they start, and answers that are small.
  */
-@ApplicationScoped
+@Singleton
 @LookupIfProperty(name = "watchdog.mode", stringValue = "serializing")
 public class SerializingMode implements FunctionMode {
 

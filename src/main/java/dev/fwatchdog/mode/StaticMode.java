@@ -22,8 +22,8 @@ import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.impl.Utils;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * static: the files under static_path (WATCHDOG.md 4.5), served by Vert.x Web's StaticHandler: index.html for
@@ -32,7 +32,7 @@ import jakarta.inject.Inject;
  * only keeps {@code ..} inside it). The file checks are a stat or two on the event loop, as StaticHandler's own are.
  * Small files are answered from memory ({@link SmallFiles}) when the request is a plain whole read.
  */
-@ApplicationScoped
+@Singleton
 @LookupIfProperty(name = "watchdog.mode", stringValue = "static")
 public class StaticMode implements FunctionMode {
 

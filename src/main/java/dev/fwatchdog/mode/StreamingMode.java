@@ -12,15 +12,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * streaming: one process per request, the body piped into its stdin as it arrives and its stdout sent to the client
  * as it is written, both at once (WATCHDOG.md 4.3). Memory stays flat for any body size: both directions have
  * back-pressure.
  */
-@ApplicationScoped
+@Singleton
 @LookupIfProperty(name = "watchdog.mode", stringValue = "streaming")
 public class StreamingMode implements FunctionMode {
 

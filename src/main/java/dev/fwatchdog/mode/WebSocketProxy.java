@@ -8,15 +8,15 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import dev.fwatchdog.upstream.Upstream;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * http mode's websocket upgrades: the watchdog connects to the function server first, so a refusal is still a plain
  * 502, then upgrades the client and relays frames both ways, text staying text, until either side closes. No
  * exec_timeout: a websocket lasts as long as its two ends want.
  */
-@ApplicationScoped
+@Singleton
 public class WebSocketProxy {
 
     @Inject

@@ -6,14 +6,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.fwatchdog.config.Settings;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import io.quarkus.runtime.ShutdownEvent;
 import org.jboss.logging.Logger;
 
 /** Makes the per-request runs of fprocess, with the settings every run shares. */
-@ApplicationScoped
+@Singleton
 public class FunctionRuns {
 
     private static final Logger LOG = Logger.getLogger(FunctionRuns.class);

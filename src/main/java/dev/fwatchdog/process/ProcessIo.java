@@ -8,13 +8,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * The threads that do blocking process I/O (Java's process streams block), kept off the event loop and out of
  * Quarkus' worker pool. Bounded: past the bound a call is refused rather than the machine run out of threads.
  */
-@ApplicationScoped
+@Singleton
 public class ProcessIo implements Executor {
 
     /**

@@ -20,9 +20,9 @@ import dev.fwatchdog.config.Mode;
 import dev.fwatchdog.config.Settings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
  * lent to one call at a time, first come first served. A worker that exits, falls out of step or runs out of time is
  * replaced at once; one that keeps exiting right after its start is restarted with a back-off.
  */
-@ApplicationScoped
+@Singleton
 public class WorkerPool {
 
     private static final Logger LOG = Logger.getLogger(WorkerPool.class);

@@ -6,11 +6,11 @@ import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.metrics.FunctionMetrics;
 import dev.fwatchdog.state.InFlight;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /** Opens {@link FunctionCall}s, and settles each one's metrics and request log line when it ends. */
-@ApplicationScoped
+@Singleton
 public class FunctionCalls {
 
     @Inject

@@ -3,13 +3,13 @@ package dev.fwatchdog.route;
 import dev.fwatchdog.config.Durations;
 import dev.fwatchdog.config.Settings;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /** One line per function call, as of-watchdog writes it: {@code POST /p - 200 - ContentLength: 271B (0.0100s)}. */
-@ApplicationScoped
+@Singleton
 public class RequestLog {
 
     private static final Logger LOG = Logger.getLogger(RequestLog.class);

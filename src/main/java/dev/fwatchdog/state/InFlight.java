@@ -4,14 +4,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.fwatchdog.config.Settings;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * The function calls in flight: what max_inflight limits, /_/ready reports, the in-flight gauge shows and a graceful
  * shutdown waits for. One count for all of them.
  */
-@ApplicationScoped
+@Singleton
 public class InFlight {
 
     private final AtomicInteger count = new AtomicInteger();

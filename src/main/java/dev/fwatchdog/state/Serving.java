@@ -1,12 +1,12 @@
 package dev.fwatchdog.state;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Where the watchdog is in its life. Healthy until shutdown begins (health and ready turn 503 at once); function calls
  * are still taken for healthcheck_interval after that, so that Kubernetes can stop routing to us first.
  */
-@ApplicationScoped
+@Singleton
 public class Serving {
 
     private volatile boolean healthy = true;

@@ -11,14 +11,14 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.NetClient;
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 
 /**
  * The function's own HTTP server in http mode: where it is, the client that calls it, and whether it has started
  * accepting connections yet (readiness waits for that, and so do calls that arrive before it).
  */
-@ApplicationScoped
+@Singleton
 public class Upstream {
 
     /** Below Node's 5 s server idle timeout, so we never reuse a connection the function is closing. */

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The fork modes side by side with the Go of-watchdog, in the same run, alternating ours and Go's (A B A B):
+#  - serializing: cold (a fresh start, 2 s of unmeasured load, 5 s measured) and warm (30 s of load, 10 s measured);
+#    streaming: cold. wrk, 8 connections, 1 KiB POST through `cat`; requests/s, p50, p99, and the CPU per call of
+#    the watchdog's process tree (its own and its reaped children's, from /proc);
+#  - one 500 MB POST streamed through `cat` on a fresh start: MB/s and the watchdog's peak RSS (VmHWM);
+#  - in the same rounds, the machine's own ceilings: spawn.c (8 threads spawning cat, 1 KiB in and out) and
+#    `cat big | cat`.
+# Ours runs as the JVM image does (src/main/docker/layout.sh into OUR_DIR). REF_WATCHDOG names the Go program
+# (bench/RESULTS.md, "Side by side with the Go of-watchdog", says how to build it); its metrics port 8081 must be free.
+# Usage: REF_WATCHDOG=/path/to/of-watchdog bench/vs-go-fork.sh [rounds]   (default 3)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+need wrk curl gcc
+ROUNDS=${1:-3}
+REF_WATCHDOG=${REF_WATCHDOG:?the Go of-watchdog binary to compare with (bench/RESULTS.md)}
+OUR_DIR=${OUR_DIR:-$OUT/image}
+TICKS=$(getconf CLK_TCK)
+CONNECTIONS=8
+build_jar
+[ -x "$OUR_DIR/fwatchdog" ] || JAVA="$JAVA" APP="$ROOT/target/quarkus-app" "$ROOT/src/main/docker/layout.sh" "$OUR_DIR"
+gcc -O2 -pthread -o "$OUT/spawn" "$BENCH_DIR/spawn.c"
+[ -f "$OUT/500m.bin" ] || head -c 500000000 /dev/urandom > "$OUT/500m.bin"
+source "$BENCH_DIR/vs-go-lib.sh"
+trap stop EXIT
+
+POST=(-s "$BENCH_DIR/post1k.lua")
+url=http://127.0.0.1:$PORT/
+
+# stream: "MB/s peak_rss_mb" of one 500 MB POST through cat on the running watchdog
+stream() {
+  local t0 t1
+  t0=$(date +%s%N)
+  curl -sS --fail -T "$OUT/500m.bin" -X POST "$url" -o /dev/null
+  t1=$(date +%s%N)
+  echo "$(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.0f", 500 / ((a - b) / 1e9) }') $(peak_rss_mb "$WD_PID")"
+}
+
+measure() {
+  local who=$1
+  start "$who" mode=serializing fprocess=cat
+  load 2 "$url" "${POST[@]}" >/dev/null
+  r[$who.ser_cold]+="$(load 5 "$url" "${POST[@]}")|"
+  load 30 "$url" "${POST[@]}" >/dev/null
+  r[$who.ser_warm]+="$(load 10 "$url" "${POST[@]}")|"
+  stop
+  start "$who" mode=streaming fprocess=cat
+  load 2 "$url" "${POST[@]}" >/dev/null
+  r[$who.str_cold]+="$(load 5 "$url" "${POST[@]}")|"
+  stop
+  start "$who" mode=streaming fprocess=cat
+  r[$who.stream]+="$(stream)|"
+  stop
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  for who in ours go; do
+    measure "$who"
+  done
+  r[spawn]+="$("$OUT/spawn" 8 5) "
+  cat "$OUT/500m.bin" > /dev/null
+  t0=$(date +%s%N); cat "$OUT/500m.bin" | cat > /dev/null; t1=$(date +%s%N)
+  r[pipe]+="$(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.0f", 500 / ((a - b) / 1e9) }') "
+  for key in ser_cold ser_warm str_cold; do
+    echo "round $round $key (calls/s p50 p99 cpu-ms): ours $(last "ours.$key"), go $(last "go.$key")" >&2
+  done
+  echo "round $round stream (MB/s peak-RSS-MB): ours $(last ours.stream), go $(last go.stream)" >&2
+done
+
+echo "$("$JAVA" -version 2>&1 | head -1); $(basename "$REF_WATCHDOG"); medians of $ROUNDS rounds;" \
+  "spawn.c $(median ${r[spawn]}) calls/s; cat | cat $(median ${r[pipe]}) MB/s"
+echo
+echo "| measure | ours | Go | ours / Go |"
+echo "|---|---|---|---|"
+for key in ser_cold ser_warm str_cold; do
+  row "$key: calls/s" "$key" 1
+  row "$key: p50 ms" "$key" 2
+  row "$key: p99 ms" "$key" 3
+  row "$key: CPU ms per call" "$key" 4
+done
+row "500 MB stream: MB/s" stream 1
+row "500 MB stream: peak RSS MB" stream 2

@@ -1,0 +1,60 @@
+# Shared by bench/vs-go.sh and bench/vs-go-fork.sh: ours (as the JVM image runs it) and the Go of-watchdog started
+# alike, loaded alike, measured alike. Needs lib.sh, OUR_DIR, REF_WATCHDOG, TICKS.
+WD_PID=
+# start ours|go VAR=value...: a fresh watchdog with those settings; sets WD_PID, START_S
+start() {
+  local who=$1; shift
+  local env=("$@" port=$PORT metrics_port=$METRICS_PORT healthcheck_interval=0 read_timeout=10m write_timeout=10m
+    TMPDIR="$OUT")
+  local t0 t1
+  t0=$(date +%s%N)
+  if [ "$who" = ours ]; then
+    env "${env[@]}" "$OUR_DIR/fwatchdog" >"$OUT/wd.out" 2>"$OUT/wd.err" &
+  else
+    env "${env[@]}" "$REF_WATCHDOG" >"$OUT/wd.out" 2>"$OUT/wd.err" &
+  fi
+  WD_PID=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/_/health"; do sleep 0.005; done
+  t1=$(date +%s%N)
+  START_S=$(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.3f", (a - b) / 1e9 }')
+  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/_/ready"; do sleep 0.01; done
+}
+
+stop() {
+  [ -n "$WD_PID" ] || return 0
+  pkill -P "$WD_PID" 2>/dev/null || true
+  kill "$WD_PID" 2>/dev/null || true
+  wait "$WD_PID" 2>/dev/null || true
+  WD_PID=
+}
+
+# CPU of a process and of its children it has reaped (a fork mode's functions), in clock ticks
+cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
+
+# load SECONDS URL [wrk args]: prints "requests/s p50_ms p99_ms cpu_ms_per_request" of the current watchdog and the
+# functions it ran; CONNECTIONS (default 32) connections
+load() {
+  local seconds=$1 url=$2; shift 2
+  local before after out
+  before=$(cpu_ticks "$WD_PID")
+  out=$(wrk -t2 -c"${CONNECTIONS:-32}" -d"${seconds}s" --latency "$@" "$url")
+  after=$(cpu_ticks "$WD_PID")
+  echo "$out" | awk -v cpu=$((after - before)) -v tck="$TICKS" '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+    /^Requests\/sec/ { rps = $2 } /requests in/ { n = $1 }
+    END { printf "%s %.3f %.3f %.4f\n", rps, p50, p99, (n > 0 ? cpu * 1000 / tck / n : 0) }'
+}
+
+declare -A r
+# the latest sample of KEY
+last() { local samples=${r[$1]%|}; echo "${samples##*|}"; }
+
+# field N of each "a b c d|" sample of KEY: the median
+med() { printf '%s' "${r[$1]}" | tr '|' '\n' | awk -v f="$2" 'NF { print $f }' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+row() {
+  local label=$1 key=$2 field=$3
+  local a b
+  a=$(med "ours.$key" "$field"); b=$(med "go.$key" "$field")
+  echo "| $label | $a | $b | $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') |"
+}
