@@ -4,8 +4,7 @@ WD_PID=
 # start ours|go VAR=value...: a fresh watchdog with those settings; sets WD_PID, START_S
 start() {
   local who=$1; shift
-  local env=("$@" port=$PORT metrics_port=$METRICS_PORT healthcheck_interval=0 read_timeout=10m write_timeout=10m
-    TMPDIR="$OUT")
+  local env=("$@" port=$PORT metrics_port=$METRICS_PORT healthcheck_interval=0 TMPDIR="$OUT")
   local t0 t1
   t0=$(date +%s%N)
   if [ "$who" = ours ]; then
@@ -20,10 +19,13 @@ start() {
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/_/ready"; do sleep 0.01; done
 }
 
+# stop: SIGTERM, and SIGKILL if it has not exited 15 s later (Go's drain waits on connections wrk left open)
 stop() {
   [ -n "$WD_PID" ] || return 0
   pkill -P "$WD_PID" 2>/dev/null || true
   kill "$WD_PID" 2>/dev/null || true
+  for _ in $(seq 1 150); do kill -0 "$WD_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$WD_PID" 2>/dev/null || true
   wait "$WD_PID" 2>/dev/null || true
   WD_PID=
 }

@@ -263,6 +263,23 @@ class AfterburnModeIT {
         }
     }
 
+    /** A worker that neither reads its stdin nor heeds SIGTERM: SIGTERM 1 s after stdin closes, SIGKILL 5 s later. */
+    @Test
+    void aWorkerThatWillNotStopIsKilled() throws Exception {
+        Path stubborn = tmp.resolve("stubborn.sh");
+        Files.writeString(stubborn, "trap '' TERM\necho $$ >> " + tmp.resolve("pids") + "\nwhile :; do sleep 1; done\n");
+        try (WatchdogProcess watchdog = start("fprocess", "sh " + stubborn)) {
+            List<Long> worker = Pids.await(tmp.resolve("pids"), 1, START);
+            long signalled = System.nanoTime();
+            watchdog.terminate();
+            assertEquals(0, watchdog.awaitExit(START));
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+            assertTrue(took >= 5500 && took < 15_000, "stdin closed, 1 s, SIGTERM, 5 s, SIGKILL: took " + took + " ms");
+            assertTrue(watchdog.stderr().contains("1 afterburn workers did not stop in time: SIGKILL"), watchdog.stderr());
+            Pids.awaitAllEnded(worker, Duration.ofSeconds(5));
+        }
+    }
+
     @Test
     void aWorkerInTheStyleOfTheNodeClientLibrary() throws Exception {
         try (WatchdogProcess watchdog = start("fprocess", NODE_WORKER, "afterburn_workers", "2")) {
