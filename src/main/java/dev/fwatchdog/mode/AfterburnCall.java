@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.fwatchdog.process.CgiEnvironment;
 import dev.fwatchdog.process.ProcessIo;
@@ -23,7 +24,8 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * One afterburn call (WATCHDOG.md 4.6): the body read whole, a worker waited for, the request written to it and its
- * answer streamed back. Its state lives on the call's event loop; the exchange with the worker runs on a process I/O
+ * answer streamed back. Its state changes on the call's event loop, but for the step from waiting to working, which a
+ * worker released on a process I/O thread takes there; the exchange with the worker runs on a process I/O
  * thread. One deadline, exec_timeout from the arrival, covers the wait and the worker's time.
  */
 final class AfterburnCall {
@@ -35,11 +37,11 @@ final class AfterburnCall {
     private final ProcessIo io;
     private final Context context;
     private final boolean headRequest;
-    private State state = State.READING;
+    private final AtomicReference<State> state = new AtomicReference<>(State.READING);
     private WorkerPool.Waiting waiting;
     private long deadline;
-    private Worker worker;
-    private ResponseOutput output;
+    private volatile Worker worker;
+    private volatile ResponseOutput output;
     /** Written by the I/O thread before the first byte of the answer goes out. */
     private volatile WorkerAnswer.Head head;
     /**
@@ -66,12 +68,13 @@ final class AfterburnCall {
         call.startExecClock(limit, this::timedOut);
         call.onClientGone(this::clientGone);
         WholeBody.of(call, share).onSuccess(body -> {
-            if (state != State.READING) {
+            if (state.get() != State.READING) {
                 return;
             }
             byte[] message = request(call.ctx().request(), body);
-            state = State.WAITING;
-            waiting = pool.acquire(task -> context.runOnContext(back -> task.run()), lent -> lent(lent, message));
+            state.set(State.WAITING);
+            // A worker freed later is handed over on a process I/O thread, where its exchange then runs.
+            waiting = pool.acquire(io, lent -> lent(lent, message));
         });
     }
 
@@ -100,17 +103,21 @@ final class AfterburnCall {
         return message;
     }
 
-    /** On the event loop: a worker for this call, which may have ended meanwhile. */
+    /**
+     * A worker for this call, which may have ended meanwhile: on the event loop when one was free at once, else on
+     * the process I/O thread that hands it over.
+     */
     private void lent(Worker lent, byte[] message) {
-        if (state != State.WAITING) {
+        worker = lent;
+        output = new ResponseOutput(context, call.ctx().response(), this::writeHead);
+        if (!state.compareAndSet(State.WAITING, State.WORKING)) {
             pool.release(lent);
             return;
         }
-        state = State.WORKING;
-        worker = lent;
-        output = new ResponseOutput(context, call.ctx().response(), this::writeHead);
-        if (!io.admit(() -> exchange(lent, message))) {
-            state = State.DONE;
+        if (!Context.isOnEventLoopThread()) {
+            exchange(lent, message);
+        } else if (!io.admit(() -> exchange(lent, message))) {
+            state.set(State.DONE);
             pool.release(lent);
             call.stopExecClock();
             call.answer(503, "too many function calls at once: every process I/O thread is busy");
@@ -190,7 +197,7 @@ final class AfterburnCall {
 
     /** On the event loop, once the worker's part is over. */
     private void finish(String failure, boolean timedOut) {
-        state = State.DONE;
+        state.set(State.DONE);
         call.stopExecClock();
         HttpServerResponse response = call.ctx().response();
         if (response.closed() || response.ended()) {
@@ -215,15 +222,19 @@ final class AfterburnCall {
 
     /** On the event loop: exec_timeout passed, waiting or working. */
     private void timedOut() {
-        switch (state) {
+        switch (state.get()) {
             case READING -> {
-                state = State.DONE;
+                state.set(State.DONE);
                 answerTimeout();
             }
             case WAITING -> {
+                if (!state.compareAndSet(State.WAITING, State.DONE)) {
+                    // the worker came just now: it works against the clock like any other
+                    stopWorker();
+                    return;
+                }
                 // false: a worker is on its way, and lent() gives it back
                 pool.cancel(waiting);
-                state = State.DONE;
                 answerTimeout();
             }
             case WORKING -> {
@@ -246,21 +257,26 @@ final class AfterburnCall {
 
     /** On the event loop. A worker still answering finishes its answer, unread, within the call's deadline. */
     private void clientGone() {
-        switch (state) {
-            case READING -> state = State.DONE;
+        switch (state.get()) {
+            case READING -> state.set(State.DONE);
             case WAITING -> {
-                pool.cancel(waiting);
-                state = State.DONE;
-            }
-            case WORKING -> {
-                output.clientGone();
-                if (deadline != 0) {
-                    long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-                    call.ctx().vertx().setTimer(left, fired -> stopWorker());
+                if (state.compareAndSet(State.WAITING, State.DONE)) {
+                    pool.cancel(waiting);
+                    return;
                 }
+                clientGoneWhileWorking();
             }
+            case WORKING -> clientGoneWhileWorking();
             case DONE -> {
             }
+        }
+    }
+
+    private void clientGoneWhileWorking() {
+        output.clientGone();
+        if (deadline != 0) {
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            call.ctx().vertx().setTimer(left, fired -> stopWorker());
         }
     }
 }
