@@ -132,7 +132,7 @@ final class AfterburnCall {
             OutputStream stdin = lent.stdin();
             stdin.write(message);
             stdin.flush();
-            WorkerAnswer answer = new WorkerAnswer(lent.stdout());
+            WorkerAnswer answer = new WorkerAnswer(lent.stdout(), lent.readBuffer());
             head = answer.head();
             answer.body(head, (bytes, offset, length, last) -> {
                 if (headRequest) {

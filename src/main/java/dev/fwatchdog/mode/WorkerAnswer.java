@@ -35,12 +35,14 @@ final class WorkerAnswer {
     private static final int MAX_HEAD = 1 << 20;
 
     private final InputStream in;
-    private final byte[] buffer = new byte[64 * 1024];
+    private final byte[] buffer;
     private int position;
     private int limit;
 
-    WorkerAnswer(InputStream in) {
+    /** {@code buffer}: where the answer is read into; nothing in it is kept from one answer to the next. */
+    WorkerAnswer(InputStream in, byte[] buffer) {
         this.in = in;
+        this.buffer = buffer;
     }
 
     /** The status line and headers. */

@@ -16,6 +16,8 @@ public final class Worker {
     private final FunctionProcess process;
     private final long startedAt = System.nanoTime();
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    /** Its answers are read through this, one call at a time: no new array per call. */
+    private final byte[] readBuffer = new byte[64 * 1024];
     private volatile boolean killed;
 
     private Worker(int slot, FunctionProcess process) {
@@ -54,6 +56,11 @@ public final class Worker {
 
     public InputStream stdout() {
         return process.stdout();
+    }
+
+    /** A buffer for reading the current call's answer off stdout; the worker serves one call at a time. */
+    public byte[] readBuffer() {
+        return readBuffer;
     }
 
     boolean running() {
