@@ -81,10 +81,6 @@ public final class Worker {
         return !killed && System.nanoTime() - startedAt < 1_000_000_000L;
     }
 
-    boolean killed() {
-        return killed;
-    }
-
     /** SIGKILL to the worker and everything it started: it is out of step or out of time. */
     public void kill() {
         killed = true;

@@ -183,31 +183,28 @@ public class WorkerPool {
 
     /** A worker exited: when idle it is replaced here; when lent, its call finds out and discards it. */
     private void exited(Worker worker, int code) {
-        long delay;
+        int slot = worker.slot();
+        int youngInARow;
         synchronized (this) {
             if (stopping || !idle.remove(worker)) {
                 return;
             }
             current.remove(worker);
-            delay = backoff(worker);
+            youngInARow = worker.diedYoung() ? ++youngExits[slot] : (youngExits[slot] = 0);
         }
+        long delay = backoffMillis(youngInARow);
         if (delay > 0) {
             LOG.warnf("Afterburn worker %d exited with code %d within a second of its start, %d times in a row: "
-                    + "starting another in %.0fs", worker.slot(), code, youngExits[worker.slot()], delay / 1000.0);
+                    + "starting another in %.0fs", slot, code, youngInARow, delay / 1000.0);
         } else {
-            LOG.warnf("Afterburn worker %d exited with code %d: starting another", worker.slot(), code);
+            LOG.warnf("Afterburn worker %d exited with code %d: starting another", slot, code);
         }
-        restarts.schedule(() -> restart(worker.slot()), delay, TimeUnit.MILLISECONDS);
+        restarts.schedule(() -> restart(slot), delay, TimeUnit.MILLISECONDS);
     }
 
-    /** Guarded by this. 1 s, 2 s, 4 s, then 5 s for a worker that keeps exiting young; none otherwise. */
-    private long backoff(Worker worker) {
-        if (!worker.diedYoung()) {
-            youngExits[worker.slot()] = 0;
-            return 0;
-        }
-        int times = ++youngExits[worker.slot()];
-        return Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(times - 1, 3));
+    /** None for a worker that lived, then 1 s, 2 s, 4 s and at most 5 s for one that keeps exiting young. */
+    private static long backoffMillis(int youngInARow) {
+        return youngInARow == 0 ? 0 : Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(youngInARow - 1, 3));
     }
 
     private void restart(int slot) {
@@ -219,7 +216,7 @@ public class WorkerPool {
             synchronized (this) {
                 times = ++youngExits[slot];
             }
-            long delay = Math.min(MAX_BACKOFF_MILLIS, 1000L << Math.min(times - 1, 3));
+            long delay = backoffMillis(times);
             LOG.errorf("Afterburn worker %d cannot be started: %s; trying again in %.0fs", slot, failed.getMessage(),
                     delay / 1000.0);
             restarts.schedule(() -> restart(slot), delay, TimeUnit.MILLISECONDS);
