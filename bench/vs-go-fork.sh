@@ -20,21 +20,11 @@ CONNECTIONS=8
 build_jar
 [ -x "$OUR_DIR/fwatchdog" ] || JAVA="$JAVA" APP="$ROOT/target/quarkus-app" "$ROOT/src/main/docker/layout.sh" "$OUR_DIR"
 gcc -O2 -pthread -o "$OUT/spawn" "$BENCH_DIR/spawn.c"
-[ -f "$OUT/500m.bin" ] || head -c 500000000 /dev/urandom > "$OUT/500m.bin"
 source "$BENCH_DIR/vs-go-lib.sh"
 trap stop EXIT
 
 POST=(-s "$BENCH_DIR/post1k.lua")
 url=http://127.0.0.1:$PORT/
-
-# stream: "MB/s peak_rss_mb" of one 500 MB POST through cat on the running watchdog
-stream() {
-  local t0 t1
-  t0=$(date +%s%N)
-  curl -sS --fail -T "$OUT/500m.bin" -X POST "$url" -o /dev/null
-  t1=$(date +%s%N)
-  echo "$(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.0f", 500 / ((a - b) / 1e9) }') $(peak_rss_mb "$WD_PID")"
-}
 
 measure() {
   local who=$1
@@ -49,7 +39,7 @@ measure() {
   r[$who.str_cold]+="$(load 5 "$url" "${POST[@]}")|"
   stop
   start "$who" mode=streaming fprocess=cat
-  r[$who.stream]+="$(stream)|"
+  r[$who.stream]+="$(stream "$url")|"
   stop
 }
 
@@ -58,13 +48,11 @@ for round in $(seq 1 "$ROUNDS"); do
     measure "$who"
   done
   r[spawn]+="$("$OUT/spawn" 8 5) "
-  cat "$OUT/500m.bin" > /dev/null
-  t0=$(date +%s%N); cat "$OUT/500m.bin" | cat > /dev/null; t1=$(date +%s%N)
-  r[pipe]+="$(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.0f", 500 / ((a - b) / 1e9) }') "
+  r[pipe]+="$(pipe_mb_s) "
   for key in ser_cold ser_warm str_cold; do
     echo "round $round $key (calls/s p50 p99 cpu-ms): ours $(last "ours.$key"), go $(last "go.$key")" >&2
   done
-  echo "round $round stream (MB/s peak-RSS-MB): ours $(last ours.stream), go $(last go.stream)" >&2
+  echo "round $round stream (MB/s peak-RSS-MB CPU-s): ours $(last ours.stream), go $(last go.stream)" >&2
 done
 
 echo "$("$JAVA" -version 2>&1 | head -1); $(basename "$REF_WATCHDOG"); medians of $ROUNDS rounds;" \
@@ -80,3 +68,4 @@ for key in ser_cold ser_warm str_cold; do
 done
 row "500 MB stream: MB/s" stream 1
 row "500 MB stream: peak RSS MB" stream 2
+row "500 MB stream: CPU s" stream 3

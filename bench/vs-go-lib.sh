@@ -60,3 +60,25 @@ row() {
   a=$(med "ours.$key" "$field"); b=$(med "go.$key" "$field")
   echo "| $label | $a | $b | $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }') |"
 }
+
+# stream URL: "MB/s peak_rss_mb cpu_s" of one 500 MB POST (Content-Length) through the running watchdog, its CPU
+# including the functions it reaped; the file is made once
+stream() {
+  [ -f "$OUT/500m.bin" ] || head -c 500000000 /dev/urandom > "$OUT/500m.bin"
+  local t0 t1 before after
+  before=$(cpu_ticks "$WD_PID")
+  t0=$(date +%s%N)
+  curl -sS --fail -T "$OUT/500m.bin" -X POST "$1" -o /dev/null
+  t1=$(date +%s%N)
+  after=$(cpu_ticks "$WD_PID")
+  awk -v a="$t1" -v b="$t0" -v rss="$(peak_rss_mb "$WD_PID")" -v cpu=$((after - before)) -v tck="$TICKS" \
+    'BEGIN { printf "%.0f %s %.2f\n", 500 / ((a - b) / 1e9), rss, cpu / tck }'
+}
+
+# pipe_mb_s: MB/s of `cat 500m.bin | cat`, the machine's own ceiling for a stream through one process
+pipe_mb_s() {
+  cat "$OUT/500m.bin" > /dev/null
+  local t0 t1
+  t0=$(date +%s%N); cat "$OUT/500m.bin" | cat > /dev/null; t1=$(date +%s%N)
+  awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.0f", 500 / ((a - b) / 1e9) }'
+}

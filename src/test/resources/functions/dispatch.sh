@@ -33,6 +33,8 @@ case "$Http_Path" in
   /process-group)
     # its pid and its process group (the fifth field of /proc/PID/stat)
     set -- $(cat /proc/$$/stat); echo "$1 $5" ;;
+  /endless)
+    echo $$ >> "$Http_X_Pid_File"; exec cat /dev/zero ;;
   /ignore-input)
     echo "did not read it" ;;
   *)

@@ -37,6 +37,9 @@ public interface Call {
      */
     void ending();
 
+    /** Body bytes the mode wrote to the connection itself, around Vert.x, for the request log. */
+    void wroteAroundVertx(long bytes);
+
     /**
      * Breaks off an answer whose head has gone out (the connection or stream reset, so the client sees an error, not
      * a short success), and ends the call: the request log says "200 aborted (exit status 2)" for {@code why} "exit

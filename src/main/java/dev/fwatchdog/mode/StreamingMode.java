@@ -1,6 +1,8 @@
 package dev.fwatchdog.mode;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.fwatchdog.config.Settings;
 import dev.fwatchdog.process.StartFailedException;
@@ -39,14 +41,23 @@ public class StreamingMode implements FunctionMode {
     public void handle(Call call) {
         ForkCall fork = new ForkCall(call, runs);
         HttpServerRequest request = call.ctx().request();
+        RawConnection raw = RawConnection.of(request);
         // The length of what the function will print is unknown: chunked.
         ResponseOutput output = new ResponseOutput(fork.context, call.ctx().response(),
-                response -> response.setStatusCode(200).setChunked(true).putHeader("Content-Type", settings.contentType()));
+                response -> response.setStatusCode(200).setChunked(true).putHeader("Content-Type", settings.contentType()),
+                raw);
         call.onClientGone(output::clientGone);
-        if (smallBody(request)) {
+        long length = contentLength(request);
+        if (length >= 0 && length <= FunctionRun.SMALL_INPUT) {
             // A few bytes: take them whole and save the thread that would stream them.
             WholeBody.of(call, budget.share(call)).onSuccess(input -> fork.execute(() -> serve(fork, output, () -> {
                 fork.run.writeSmallInput(input);
+                return null;
+            })));
+        } else if (raw != null && length >= RawConnection.WORTH) {
+            List<Buffer> early = new ArrayList<>();
+            raw.takeBody(fork.context, length, early::add, left -> fork.execute(() -> serve(fork, output, () -> {
+                fork.run.feed(stdin -> raw.copyBody(early, left, stdin));
                 return null;
             })));
         } else {
@@ -64,12 +75,13 @@ public class StreamingMode implements FunctionMode {
         return false;
     }
 
-    private static boolean smallBody(HttpServerRequest request) {
+    /** The body's length, or -1 when the request does not say (chunked) or says nonsense. */
+    private static long contentLength(HttpServerRequest request) {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         try {
-            return length != null && Long.parseLong(length) <= FunctionRun.SMALL_INPUT;
+            return length == null || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null ? -1 : Long.parseLong(length);
         } catch (NumberFormatException notANumber) {
-            return false;
+            return -1;
         }
     }
 
@@ -84,6 +96,7 @@ public class StreamingMode implements FunctionMode {
         }
         StdinStream stdin = input.feed();
         copy(run, output);
+        output.done();
         String error = run.await();
         if (stdin != null) {
             // A function that exits before the body is over reads no more of it.
@@ -99,7 +112,7 @@ public class StreamingMode implements FunctionMode {
 
     private static void copy(FunctionRun run, ResponseOutput output) {
         try {
-            run.readOutput(READ_SIZE, (chunk, n) -> output.write(Buffer.buffer(n).appendBytes(chunk, 0, n)));
+            run.readOutput(READ_SIZE, output::write);
         } catch (IOException killed) {
             // the process is gone; await() tells how
         } catch (InterruptedException shuttingDown) {
@@ -115,6 +128,7 @@ public class StreamingMode implements FunctionMode {
             return;
         }
         call.ending();
+        call.wroteAroundVertx(output.writtenAroundVertx());
         if (error == null) {
             output.begin();
             response.end();

@@ -3,6 +3,8 @@ package dev.fwatchdog.process;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -26,6 +28,11 @@ public interface FunctionProcess {
     long pid();
 
     OutputStream stdin();
+
+    /** stdin as a channel, for bytes that are not on the heap; closing it closes stdin. */
+    default WritableByteChannel stdinChannel() {
+        return Channels.newChannel(stdin());
+    }
 
     InputStream stdout();
 

@@ -2,9 +2,11 @@ package dev.fwatchdog.process;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -66,6 +68,20 @@ public final class FunctionRun {
     /** The function's stdin, to pipe the request body into; it is written on a {@link ProcessIo} thread. */
     public StdinStream stdin(Context context) {
         return new StdinStream(context, child.stdin(), io);
+    }
+
+    /**
+     * Runs {@code feeder} on a {@link ProcessIo} thread with the function's stdin as a channel (for bytes off the
+     * heap), and closes stdin after it.
+     */
+    public void feed(Consumer<WritableByteChannel> feeder) {
+        io.execute(() -> {
+            try (WritableByteChannel stdin = child.stdinChannel()) {
+                feeder.accept(stdin);
+            } catch (IOException alreadyClosed) {
+                // the function closed its end: nothing to tell it
+            }
+        });
     }
 
     /**

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ import java.util.concurrent.Executor;
 final class NativeProcess implements FunctionProcess {
 
     private final int pid;
-    private final OutputStream stdin;
+    private final Pipes.Output stdin;
     private final Pipes.Input stdoutPipe;
     private final Pipes.Input stderrPipe;
     private final InputStream stdout;
@@ -34,7 +35,7 @@ final class NativeProcess implements FunctionProcess {
     private boolean reaped;
     private int exitCode;
 
-    private NativeProcess(int pid, OutputStream stdin, Pipes.Input stdout, Pipes.Input stderr) {
+    private NativeProcess(int pid, Pipes.Output stdin, Pipes.Input stdout, Pipes.Input stderr) {
         this.pid = pid;
         this.stdin = stdin;
         this.stdoutPipe = stdout;
@@ -120,6 +121,12 @@ final class NativeProcess implements FunctionProcess {
         return stdin;
     }
 
+    /** The pipe itself, widened at once: what comes this way is a stream. */
+    @Override
+    public WritableByteChannel stdinChannel() {
+        return stdin.wideChannel();
+    }
+
     @Override
     public InputStream stdout() {
         return stdout;
@@ -154,6 +161,10 @@ final class NativeProcess implements FunctionProcess {
                     int n = stdoutPipe.read(chunk);
                     if (n < 0 || !sink.accept(chunk, n)) {
                         break;
+                    }
+                    if (n == chunk.length && chunk.length < Pipes.Descriptor.WIDE && stdoutPipe.wide()) {
+                        // A stream: read what the widened pipe holds at once.
+                        chunk = new byte[Pipes.Descriptor.WIDE];
                     }
                 }
             }

@@ -5,6 +5,7 @@ import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,6 +31,11 @@ final class Pipes {
             super(path(fd));
             this.fd = fd;
             this.descriptor = new Descriptor(fd);
+        }
+
+        /** Whether it has been widened: a stream. */
+        boolean wide() {
+            return descriptor.carried >= Descriptor.AFTER;
         }
 
         @Override
@@ -60,6 +66,12 @@ final class Pipes {
             this.descriptor = new Descriptor(fd);
         }
 
+        /** The pipe as a channel, widened now; closing it closes this stream. */
+        FileChannel wideChannel() {
+            descriptor.widen();
+            return getChannel();
+        }
+
         @Override
         public void write(byte[] from) throws IOException {
             write(from, 0, from.length);
@@ -86,7 +98,7 @@ final class Pipes {
      * get 8 KiB: calls with small bodies and answers must not use it up. If the kernel refuses, the pipe stays as it
      * is. The JDK's path ({@link ChildProcess}) keeps 64 KiB pipes.
      */
-    private static final class Descriptor {
+    static final class Descriptor {
 
         static final long AFTER = 1024 * 1024;
         static final int WIDE = 256 * 1024;
@@ -103,9 +115,14 @@ final class Pipes {
             if (carried < AFTER && bytes > 0) {
                 carried += bytes;
                 if (carried >= AFTER) {
-                    LibC.fcntl(fd, LibC.F_SETPIPE_SZ, WIDE);
+                    widen();
                 }
             }
+        }
+
+        void widen() {
+            carried = AFTER;
+            LibC.fcntl(fd, LibC.F_SETPIPE_SZ, WIDE);
         }
 
         void close(Closeable stream) throws IOException {

@@ -42,6 +42,7 @@ final class FunctionCall implements Call {
     private String reported;
     private List<Runnable> whenDone;
     private List<Runnable> onClientGone;
+    private long wroteAroundVertx;
 
     FunctionCall(RoutingContext ctx, FunctionCalls calls, boolean counted, boolean reasonPhrase) {
         this.ctx = ctx;
@@ -110,6 +111,16 @@ final class FunctionCall implements Call {
             holdsSlot = false;
             calls.inFlight().leave();
         }
+    }
+
+    @Override
+    public void wroteAroundVertx(long bytes) {
+        wroteAroundVertx = bytes;
+    }
+
+    /** Body bytes written: Vert.x's count and the mode's own. */
+    long bytesWritten() {
+        return ctx.response().bytesWritten() + wroteAroundVertx;
     }
 
     /** A reset of our own is not reported back by Vert.x (HTTP/1.1): the call is settled here. */

@@ -38,7 +38,7 @@ public class FunctionCalls {
     void settle(FunctionCall call, boolean answered, long nanos) {
         RoutingContext ctx = call.ctx();
         metrics.observe(ctx.request().method(), ctx.response().getStatusCode(), nanos);
-        requestLog.log(ctx.request(), call.status(answered), ctx.response().bytesWritten(), nanos);
+        requestLog.log(ctx.request(), call.status(answered), call.bytesWritten(), nanos);
     }
 
     Duration readTimeout() {

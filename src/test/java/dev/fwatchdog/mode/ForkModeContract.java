@@ -211,15 +211,23 @@ abstract class ForkModeContract {
 
     @Test
     void clientGoingAwayKillsTheFunction() throws Exception {
+        hangUpMidCall(0, 0);
+    }
+
+    /**
+     * POSTs to a function that sleeps, declaring {@code declared} body bytes and sending {@code sent} of them, and
+     * hangs up once it runs: the function must be gone well before exec_timeout (2 s) would kill it.
+     */
+    void hangUpMidCall(long declared, int sent) throws Exception {
         Path pidFile = tmp.resolve("pids");
         try (Socket socket = new Socket(root.getHost(), root.getPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /sleep-silent HTTP/1.1\r\nHost: x\r\nX-Pid-File: " + pidFile
-                    + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\nContent-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[sent]);
             out.flush();
             Pids.await(pidFile, 1, Duration.ofSeconds(5));
         }
-        // exec_timeout is 2 s: well before it, the function must be gone.
         Pids.awaitAllEnded(Pids.read(pidFile), Duration.ofMillis(1500));
     }
 }

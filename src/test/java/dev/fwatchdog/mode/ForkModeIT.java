@@ -3,9 +3,12 @@ package dev.fwatchdog.mode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import dev.fwatchdog.support.Clients;
+import dev.fwatchdog.support.Pids;
 import dev.fwatchdog.support.WatchdogProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +107,39 @@ class ForkModeIT {
             assertEquals(64, expected.length());
             assertEquals(expected, Files.readString(received).split(" ")[0]);
             watchdog.awaitStderr("POST /big - 200 - ContentLength: 1.074GB (", START);
+        }
+    }
+
+    /**
+     * Streams past a MiB move around Vert.x (RawConnection), where Netty neither reads nor writes the connection: the
+     * deadlines still cut it, the function still dies, and the threads waiting on it are woken. A client that stops
+     * sending a big body meets read_timeout; one that stops reading a big answer, write_timeout.
+     */
+    @Test
+    void bigStreamsMeetTheirDeadlines() throws Exception {
+        try (WatchdogProcess watchdog = WatchdogProcess.start(Map.of("mode", "streaming", "fprocess", DISPATCH,
+                "exec_timeout", "0", "read_timeout", "1s", "write_timeout", "2s"))) {
+            watchdog.awaitHealthy(START);
+            Path pids = tmp.resolve("pids");
+            try (Socket stalled = new Socket("127.0.0.1", watchdog.port)) {
+                stalled.setSoTimeout(10_000);
+                OutputStream out = stalled.getOutputStream();
+                out.write(("POST /sleep-silent HTTP/1.1\r\nHost: x\r\nX-Pid-File: " + pids
+                        + "\r\nContent-Length: 10485760\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(new byte[64 * 1024]);
+                out.flush();
+                assertEquals(-1, stalled.getInputStream().read(), "the connection is closed, no answer");
+            }
+            watchdog.awaitStderr("read_timeout 1s passed before the request body was read", START);
+            try (Socket deaf = new Socket("127.0.0.1", watchdog.port)) {
+                deaf.setReceiveBufferSize(64 * 1024);
+                deaf.getOutputStream().write(("GET /endless HTTP/1.1\r\nHost: x\r\nX-Pid-File: " + pids
+                        + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                watchdog.awaitStderr("write_timeout 2s passed before the response was written", START);
+            }
+            // Reaped, not only killed: the thread that reads each one's output has let go of the connection.
+            Pids.awaitAllReaped(Pids.await(pids, 2, Duration.ofSeconds(5)), Duration.ofSeconds(5));
+            assertEquals("small", watchdog.post("/echo", "small").body(), "the watchdog goes on serving");
         }
     }
 

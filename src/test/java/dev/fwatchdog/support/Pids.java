@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** Processes the test functions report (their pids in a file), and whether they are still running. */
 public final class Pids {
@@ -29,10 +30,20 @@ public final class Pids {
 
     /** Waits until none of {@code pids} runs; fails naming those that still do. */
     public static void awaitAllEnded(List<Long> pids, Duration timeout) throws InterruptedException {
+        awaitNone(pids, timeout, Pids::running, "still running: ");
+    }
+
+    /** Waits until none of {@code pids} is left, not even as a zombie: their parent has waited for them. */
+    public static void awaitAllReaped(List<Long> pids, Duration timeout) throws InterruptedException {
+        awaitNone(pids, timeout, pid -> Files.exists(Path.of("/proc", Long.toString(pid))), "not reaped: ");
+    }
+
+    private static void awaitNone(List<Long> pids, Duration timeout, Predicate<Long> left, String failure)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (pids.stream().anyMatch(Pids::running)) {
+        while (pids.stream().anyMatch(left)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("still running: " + pids.stream().filter(Pids::running).toList());
+                throw new AssertionError(failure + pids.stream().filter(left).toList());
             }
             Thread.sleep(20);
         }
