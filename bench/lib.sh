@@ -27,6 +27,15 @@ build_jar() {
   [ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 }
 
+# image_dir: lays out the JVM image's application directory in OUR_DIR (default bench/out/image) as the image does
+# (src/main/docker/layout.sh, from the image's build: ./mvnw package -Dimage), unless it is there already: delete it
+# after a change
+image_dir() {
+  OUR_DIR=${OUR_DIR:-$OUT/image}
+  [ -f "$ROOT/target/image-app/quarkus-run.jar" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests -Dimage)
+  [ -x "$OUR_DIR/fwatchdog" ] || JAVA="$JAVA" APP="$ROOT/target/image-app" "$ROOT/src/main/docker/layout.sh" "$OUR_DIR"
+}
+
 # start_watchdog VAR=value... : runs the jar with those variables, waits for /_/health; sets WATCHDOG_PID.
 # WATCHDOG_APP names another build's quarkus-app directory to run (bench/ab.sh).
 # healthcheck_interval=0 so that stopping it (SIGTERM) does not wait 30 s; big transfers pass read/write timeouts.

@@ -9,7 +9,7 @@
 #   aot25       flags + JDK 25's AOT cache (-XX:AOTCacheOutput)
 #   aot25-c1    aot25 + C1 only
 #   aotjar25    Quarkus' aot-jar packaging (every jar on the JDK's class path, so the AOT cache holds all classes
-#               linked) + JDK 25's AOT cache; aotjar25-c1 with C1 only. Built into target/aot-jar.
+#               linked) + JDK 25's AOT cache, as the image has it; aotjar25-c1 with C1 only. Built into target/image-app.
 # Variants take turns within each round, so a machine that speeds up or slows down affects them alike.
 # Usage: bench/startup.sh [rounds]   (default 5; medians are reported)
 set -euo pipefail
@@ -21,7 +21,7 @@ JAVA25=$JAVA
 FLAGS="$IMAGE_JVM"
 build_jar
 APP="$ROOT/target/quarkus-app"
-AOT_APP="$ROOT/target/aot-jar"
+AOT_APP="$ROOT/target/image-app"
 export mode=static static_path="$ROOT/src/test/resources/static-root" healthcheck_interval=0 TMPDIR="$OUT" \
   port=$PORT metrics_port=$METRICS_PORT
 
@@ -62,8 +62,7 @@ train() {
 
 train "$APP" "$JAVA25" -XX:ArchiveClassesAtExit=app-cds.jsa
 train "$APP" "$JAVA25" -XX:AOTCacheOutput=app.aot
-(cd "$ROOT" && ./mvnw -B -q package -DskipTests -Dquarkus.package.jar.type=aot-jar \
-  -Dquarkus.package.output-directory=aot-jar)
+(cd "$ROOT" && ./mvnw -B -q package -DskipTests -Dimage)
 train "$AOT_APP" "$JAVA25" -XX:AOTCacheOutput=app.aot
 variants=(plain flags appcds appcds-c1 aot25 aot25-c1 aotjar25 aotjar25-c1)
 
@@ -93,4 +92,4 @@ for variant in "${variants[@]}"; do
   # shellcheck disable=SC2086 # word splitting of the lists is meant
   echo "| $variant | $(median ${times[$variant]}) | $(median ${rss[$variant]}) | ${fds[$variant]} | $ROUNDS |"
 done
-rm -rf "$APP/app-cds.jsa" "$APP/app.aot" "$AOT_APP"
+rm -rf "$APP/app-cds.jsa" "$APP/app.aot" "$AOT_APP/app.aot"

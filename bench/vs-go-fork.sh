@@ -14,11 +14,9 @@ source "$(dirname "$0")/lib.sh"
 need wrk curl gcc
 ROUNDS=${1:-3}
 REF_WATCHDOG=${REF_WATCHDOG:?the Go of-watchdog binary to compare with (bench/RESULTS.md)}
-OUR_DIR=${OUR_DIR:-$OUT/image}
 TICKS=$(getconf CLK_TCK)
 CONNECTIONS=8
-build_jar
-[ -x "$OUR_DIR/fwatchdog" ] || JAVA="$JAVA" APP="$ROOT/target/quarkus-app" "$ROOT/src/main/docker/layout.sh" "$OUR_DIR"
+image_dir
 gcc -O2 -pthread -o "$OUT/spawn" "$BENCH_DIR/spawn.c"
 source "$BENCH_DIR/vs-go-lib.sh"
 trap stop EXIT

@@ -10,10 +10,8 @@ source "$(dirname "$0")/lib.sh"
 need curl
 ROUNDS=${1:-5}
 REF_WATCHDOG=${REF_WATCHDOG:?the Go of-watchdog binary to compare with (bench/RESULTS.md)}
-OUR_DIR=${OUR_DIR:-$OUT/image}
 TICKS=$(getconf CLK_TCK)
-build_jar
-[ -x "$OUR_DIR/fwatchdog" ] || JAVA="$JAVA" APP="$ROOT/target/quarkus-app" "$ROOT/src/main/docker/layout.sh" "$OUR_DIR"
+image_dir
 source "$BENCH_DIR/vs-go-lib.sh"
 trap stop EXIT
 url=http://127.0.0.1:$PORT/

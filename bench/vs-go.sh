@@ -19,10 +19,8 @@ need wrk curl go
 ROUNDS=${1:-3}
 REF_WATCHDOG=${REF_WATCHDOG:?the Go of-watchdog binary to compare with (bench/RESULTS.md)}
 UPSTREAM_PORT=${UPSTREAM_PORT:-18090}
-OUR_DIR=${OUR_DIR:-$OUT/image}
 TICKS=$(getconf CLK_TCK)
-build_jar
-[ -x "$OUR_DIR/fwatchdog" ] || JAVA="$JAVA" APP="$ROOT/target/quarkus-app" "$ROOT/src/main/docker/layout.sh" "$OUR_DIR"
+image_dir
 go build -o "$OUT/upstream" "$BENCH_DIR/upstream.go"
 
 source "$BENCH_DIR/vs-go-lib.sh"

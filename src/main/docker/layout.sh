@@ -1,14 +1,16 @@
 #!/bin/sh
-# Lays out the JVM image's application directory in DIR from target/quarkus-app: the fast-jar, the launcher
-# DIR/fwatchdog with the image's JVM flags, and a JDK 25 AOT cache (JEP 483/514/515: classes loaded, linked and
-# profiled ahead of time) made by a training run that does what a pod does. The Dockerfile runs it, and so does
+# Lays out the JVM image's application directory in DIR from target/image-app (`./mvnw package -Dimage`: Quarkus'
+# aot-jar, whose jars are all on the JDK's class path, so the cache below holds their classes loaded and linked; the
+# fast-jar's class loader defines them one by one at every start): the application, the launcher DIR/fwatchdog
+# with the image's JVM flags, and a JDK 25 AOT cache (JEP 483/514/515: classes loaded, linked and profiled ahead
+# of time) made by a training run that does what a pod does. The Dockerfile runs it, and so does
 # bench/vs-go.sh, so that the benchmark measures what the image ships.
 #   src/main/docker/layout.sh DIR      (JAVA names the java to train with; default: java on PATH)
 # DIR/fwatchdog then starts the watchdog as the image does, from any working directory. The cache records the
 # jar's path, so DIR is where the watchdog runs from (the image: /opt/fwatchdog).
 set -eu
 DIR=${1:?usage: layout.sh DIR}
-APP=${APP:-$(dirname "$0")/../../../target/quarkus-app}
+APP=${APP:-$(dirname "$0")/../../../target/image-app}
 JAVA=${JAVA:-java}
 # The image's JVM flags: a small heap and small stacks, serial GC (bench/RESULTS.md: what each costs).
 FLAGS="-Xmx64m -Xms8m -Xss256k -XX:+UseSerialGC -XX:-UsePerfData"
@@ -19,7 +21,7 @@ DIR=$(cd "$DIR" && pwd)
 cp -r "$APP/." "$DIR/"
 cat > "$DIR/fwatchdog" <<LAUNCHER
 #!/bin/sh
-# The fwatchdog command of the JVM image: the fast-jar with the image's JVM flags (JAVA_OPTS replaces them) and
+# The fwatchdog command of the JVM image: the application with the image's JVM flags (JAVA_OPTS replaces them) and
 # the AOT cache its training run made (the JVM ignores a cache that does not fit, and says so).
 exec "\${JAVA:-$JAVA}" \${JAVA_OPTS:-$FLAGS} -XX:AOTCache="$DIR/app.aot" -jar "$DIR/quarkus-run.jar" "\$@"
 LAUNCHER
