@@ -27,12 +27,16 @@ build_jar() {
   [ -f "$ROOT/target/quarkus-app/quarkus-run.jar" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
 }
 
+# build_image_app: the image's build (./mvnw package -Dimage, the aot-jar) into target/image-app
+build_image_app() {
+  (cd "$ROOT" && ./mvnw -B -q package -DskipTests -Dimage)
+}
+
 # image_dir: lays out the JVM image's application directory in OUR_DIR (default bench/out/image) as the image does
-# (src/main/docker/layout.sh, from the image's build: ./mvnw package -Dimage), unless it is there already: delete it
-# after a change
+# (src/main/docker/layout.sh, from the image's build), unless it is there already: delete it after a change
 image_dir() {
   OUR_DIR=${OUR_DIR:-$OUT/image}
-  [ -f "$ROOT/target/image-app/quarkus-run.jar" ] || (cd "$ROOT" && ./mvnw -B -q package -DskipTests -Dimage)
+  [ -f "$ROOT/target/image-app/quarkus-run.jar" ] || build_image_app
   [ -x "$OUR_DIR/fwatchdog" ] || JAVA="$JAVA" APP="$ROOT/target/image-app" "$ROOT/src/main/docker/layout.sh" "$OUR_DIR"
 }
 

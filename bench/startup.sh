@@ -62,7 +62,7 @@ train() {
 
 train "$APP" "$JAVA25" -XX:ArchiveClassesAtExit=app-cds.jsa
 train "$APP" "$JAVA25" -XX:AOTCacheOutput=app.aot
-(cd "$ROOT" && ./mvnw -B -q package -DskipTests -Dimage)
+build_image_app
 train "$AOT_APP" "$JAVA25" -XX:AOTCacheOutput=app.aot
 variants=(plain flags appcds appcds-c1 aot25 aot25-c1 aotjar25 aotjar25-c1)
 
