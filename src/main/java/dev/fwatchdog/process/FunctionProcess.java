@@ -25,6 +25,14 @@ public interface FunctionProcess {
                 : ChildProcess.start(command, extraEnvironment);
     }
 
+    /**
+     * Binds the C library calls of the posix_spawn path now: binding them makes the JDK generate a stub and a few
+     * dozen method handle classes per call shape, which no AOT cache keeps, and the first run would wait for it.
+     */
+    static void bindNativeCalls() {
+        boolean _ = LibC.AVAILABLE;
+    }
+
     long pid();
 
     OutputStream stdin();

@@ -7,9 +7,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.fwatchdog.config.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
+import jakarta.enterprise.event.Reception;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.vertx.http.HttpServerStart;
 import org.jboss.logging.Logger;
 
 /** Makes the per-request runs of fprocess, with the settings every run shares. */
@@ -32,6 +35,16 @@ public class FunctionRuns {
     @PostConstruct
     void init() {
         stderr = new LogPump(System.err, "stderr", settings.prefixLogs(), settings.logBufferSize());
+    }
+
+    /**
+     * Once the watchdog listens (in a fork mode: this bean exists only there), and before its first call, which
+     * would wait for it otherwise; after the start, which it would slow down on a small machine.
+     */
+    void bindNativeCalls(@ObservesAsync(notifyObserver = Reception.IF_EXISTS) HttpServerStart listening) {
+        if (!settings.spawnThroughJdk()) {
+            FunctionProcess.bindNativeCalls();
+        }
     }
 
     public FunctionRun prepare() {
