@@ -9,10 +9,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need curl
 ROUNDS=${1:-5}
-REF_WATCHDOG=${REF_WATCHDOG:?the Go of-watchdog binary to compare with (bench/RESULTS.md)}
-TICKS=$(getconf CLK_TCK)
 CALLS=10
-image_dir
 source "$BENCH_DIR/vs-go-lib.sh"
 trap stop EXIT
 

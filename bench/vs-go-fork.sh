@@ -13,10 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need wrk curl gcc
 ROUNDS=${1:-3}
-REF_WATCHDOG=${REF_WATCHDOG:?the Go of-watchdog binary to compare with (bench/RESULTS.md)}
-TICKS=$(getconf CLK_TCK)
 CONNECTIONS=8
-image_dir
 gcc -O2 -pthread -o "$OUT/spawn" "$BENCH_DIR/spawn.c"
 source "$BENCH_DIR/vs-go-lib.sh"
 trap stop EXIT

@@ -1,5 +1,8 @@
-# Shared by bench/vs-go.sh and bench/vs-go-fork.sh: ours (as the JVM image runs it) and the Go of-watchdog started
-# alike, loaded alike, measured alike. Needs lib.sh, OUR_DIR, REF_WATCHDOG, TICKS.
+# Shared by the bench/vs-go*.sh scripts: ours (as the JVM image runs it, laid out in OUR_DIR) and the Go of-watchdog
+# named by REF_WATCHDOG started alike, loaded alike, measured alike. Sourced after lib.sh.
+REF_WATCHDOG=${REF_WATCHDOG:?the Go of-watchdog binary to compare with (bench/RESULTS.md)}
+TICKS=$(getconf CLK_TCK)
+image_dir
 WD_PID=
 # start ours|go VAR=value...: a fresh watchdog with those settings; sets WD_PID, START_S
 start() {

@@ -17,10 +17,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 need wrk curl go
 ROUNDS=${1:-3}
-REF_WATCHDOG=${REF_WATCHDOG:?the Go of-watchdog binary to compare with (bench/RESULTS.md)}
 UPSTREAM_PORT=${UPSTREAM_PORT:-18090}
-TICKS=$(getconf CLK_TCK)
-image_dir
 go build -o "$OUT/upstream" "$BENCH_DIR/upstream.go"
 
 source "$BENCH_DIR/vs-go-lib.sh"
