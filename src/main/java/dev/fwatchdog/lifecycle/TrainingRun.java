@@ -29,6 +29,8 @@ final class TrainingRun {
 
     private static final Logger LOG = Logger.getLogger(TrainingRun.class);
     private static final String PROPERTY = "fwatchdog.train";
+    /** How many calls, for a test that needs the training's mechanism and not its profiles. */
+    private static final String CALLS_PROPERTY = "fwatchdog.train.calls";
     private static final int ATTEMPTS = 400;
     private static final int CALLS = 20000;
     private static final int SPAWNS = 50;
@@ -45,7 +47,7 @@ final class TrainingRun {
         Thread training = new Thread(() -> {
             awaitStatus(port, "/_/health", 200);
             awaitStatus(port, "/_/ready", 200);
-            calls(port, CALLS);
+            calls(port, Integer.getInteger(CALLS_PROPERTY, CALLS));
             spawns();
             // Until the JVM meters are bound (metrics.JvmMeters, a second after start): their classes are a pod's
             // first scrape's, and a JDK 25 class dump at exit crashed the JVM while that thread was still binding.

@@ -111,7 +111,7 @@ class StartupIT {
     void trainingStartServesItsFirstCallsThenExits() throws Exception {
         Path cache = Files.createTempDirectory("aot").resolve("app.aot");
         try (WatchdogProcess watchdog = WatchdogProcess.start(
-                List.of("-XX:AOTCacheOutput=" + cache, "-Dfwatchdog.train=true"),
+                List.of("-XX:AOTCacheOutput=" + cache, "-Dfwatchdog.train=true", "-Dfwatchdog.train.calls=1000"),
                 Map.of("mode", "static", "static_path", "src/test/resources/static-root"))) {
             assertEquals(0, watchdog.awaitExit(Duration.ofSeconds(120)), watchdog.stderr());
             assertTrue(watchdog.stderr().contains("GET /?training=1 - 200 OK"), watchdog.stderr());
