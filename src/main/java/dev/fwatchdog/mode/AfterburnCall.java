@@ -176,10 +176,7 @@ final class AfterburnCall {
     /** The worker's status and headers (without hop-by-hop ones), and X-Duration-Seconds. */
     private void writeHead(HttpServerResponse response) {
         WorkerAnswer.Head answer = head;
-        response.setStatusCode(answer.status());
-        if (!answer.reason().isEmpty()) {
-            response.setStatusMessage(answer.reason());
-        }
+        ProxyHeaders.status(response, answer.status(), answer.reason());
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         answer.headers().forEach(header -> headers.add(header[0], header[1]));
         if (answer.chunked()) {

@@ -148,7 +148,7 @@ public class HttpMode implements FunctionMode {
             if (response.ended() || response.closed()) {
                 return;
             }
-            response.setStatusCode(upstreamResponse.statusCode()).setStatusMessage(upstreamResponse.statusMessage());
+            ProxyHeaders.status(response, upstreamResponse.statusCode(), upstreamResponse.statusMessage());
             ProxyHeaders.copy(upstreamResponse.headers(), response.headers()::add);
             response.putHeader("X-Duration-Seconds", call.durationSeconds());
             if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH) && hasBody(upstreamResponse)) {

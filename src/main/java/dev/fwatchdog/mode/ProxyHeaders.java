@@ -9,10 +9,11 @@ import java.util.function.BiConsumer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Which headers a proxied call passes on (WATCHDOG.md 4.4): every value of every header but the hop-by-hop ones, in
- * both directions, and the X-Forwarded-* headers the function server is told.
+ * both directions, and the X-Forwarded-* headers the function server is told; and the function's status line.
  */
 final class ProxyHeaders {
 
@@ -31,6 +32,17 @@ final class ProxyHeaders {
                 to.accept(header.getKey(), header.getValue());
             }
         });
+    }
+
+    /**
+     * The function's status and reason phrase. The code's usual phrase is not set again: Vert.x makes a status
+     * object for every phrase it is given.
+     */
+    static void status(HttpServerResponse response, int code, String reason) {
+        response.setStatusCode(code);
+        if (reason != null && !reason.isEmpty() && !reason.equals(response.getStatusMessage())) {
+            response.setStatusMessage(reason);
+        }
     }
 
     /** The headers a request to the function server carries: the client's that pass, and X-Forwarded-*. */

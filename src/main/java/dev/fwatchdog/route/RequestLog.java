@@ -60,8 +60,12 @@ public class RequestLog {
         StringBuilder text = new StringBuilder(12).append(rounded / scale);
         long fraction = rounded % scale;
         if (fraction != 0) {
-            String digits = Long.toString(scale + fraction).substring(1).replaceAll("0+$", "");
-            text.append('.').append(digits);
+            while (fraction % 10 == 0) {
+                fraction /= 10;
+                scale /= 10;
+            }
+            // scale + fraction keeps the fraction's leading zeros: 1000 + 5 is "1005", written ".005"
+            text.append('.').append(Long.toString(scale + fraction), 1, Long.toString(scale).length());
         }
         return text.append(UNITS[unit]).toString();
     }

@@ -17,5 +17,8 @@ class RequestLogTest {
         assertEquals("12.35MB", RequestLog.size(12_345_678));
         assertEquals("100MB", RequestLog.size(100_000_000));
         assertEquals("1.074GB", RequestLog.size(1L << 30));
+        assertEquals("1.005kB", RequestLog.size(1005));
+        assertEquals("1.05kB", RequestLog.size(1050));
+        assertEquals("10.01kB", RequestLog.size(10_010));
     }
 }
