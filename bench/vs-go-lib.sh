@@ -42,7 +42,8 @@ load() {
   local seconds=$1 url=$2; shift 2
   local before after out
   before=$(cpu_ticks "$WD_PID")
-  out=$(wrk -t2 -c"${CONNECTIONS:-32}" -d"${seconds}s" --latency "$@" "$url")
+  local connections=${CONNECTIONS:-32}
+  out=$(wrk -t$((connections < 2 ? 1 : 2)) -c"$connections" -d"${seconds}s" --latency "$@" "$url")
   after=$(cpu_ticks "$WD_PID")
   echo "$out" | awk -v cpu=$((after - before)) -v tck="$TICKS" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
