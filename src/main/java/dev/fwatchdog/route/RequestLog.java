@@ -60,12 +60,13 @@ public class RequestLog {
         StringBuilder text = new StringBuilder(12).append(rounded / scale);
         long fraction = rounded % scale;
         if (fraction != 0) {
+            int digits = decimals;
             while (fraction % 10 == 0) {
                 fraction /= 10;
-                scale /= 10;
+                digits--;
             }
-            // scale + fraction keeps the fraction's leading zeros: 1000 + 5 is "1005", written ".005"
-            text.append('.').append(Long.toString(scale + fraction), 1, Long.toString(scale).length());
+            String significant = Long.toString(fraction);
+            text.append('.').repeat('0', digits - significant.length()).append(significant);
         }
         return text.append(UNITS[unit]).toString();
     }
