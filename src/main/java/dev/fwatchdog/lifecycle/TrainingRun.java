@@ -130,7 +130,7 @@ final class TrainingRun {
                 try (OutputStream stdin = process.stdin()) {
                     stdin.write("training".getBytes(StandardCharsets.US_ASCII));
                 }
-                process.readOutput(8192, (chunk, n) -> true, log, io);
+                process.readOutput(8192, piece -> true, log, io);
                 process.waitFor();
             }
         } catch (IOException | RuntimeException | InterruptedException skipped) {

@@ -49,12 +49,15 @@ final class RawConnection {
     /** The most read from the socket at once: a widened pipe's size. */
     private static final int PIECE = 256 * 1024;
 
-    private static final ByteBuffer CRLF = ByteBuffer.wrap(new byte[] {'\r', '\n'}).asReadOnlyBuffer();
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final HttpServerRequest request;
     private final Channel channel;
     private final SocketChannel socket;
     private final ChannelHandlerContext decoder;
+    /** The answer's thread's, made for its first chunk: a chunk's size line and its end, off the heap like it. */
+    private ByteBuffer sizeLine;
+    private ByteBuffer chunkEnd;
     private volatile boolean closed;
     /** Each used by one thread (the body's, the answer's); woken from the event loop when the connection closes. */
     private volatile Selector reading;
@@ -185,17 +188,20 @@ final class RawConnection {
     }
 
     /**
-     * Writes {@code n} bytes of {@code chunk} as one chunk of the answer, whose head and earlier chunks Vert.x has
-     * written to the socket already. Blocks while the client reads slower: for a process I/O thread.
+     * Writes what {@code piece} has left as one chunk of the answer, whose head and earlier chunks Vert.x has written
+     * to the socket already; returns how many bytes that was. Blocks while the client reads slower: for a process I/O
+     * thread. A piece off the heap goes to the socket as it is; the JDK copies one on the heap first.
      *
      * @throws IOException when the connection is gone (and then closed, for the call to see a client gone)
      */
-    void writeChunk(byte[] chunk, int n) throws IOException {
-        ByteBuffer[] frame = {
-            ByteBuffer.wrap((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII)),
-            ByteBuffer.wrap(chunk, 0, n),
-            CRLF.duplicate()
-        };
+    int writeChunk(ByteBuffer piece) throws IOException {
+        if (sizeLine == null) {
+            sizeLine = ByteBuffer.allocateDirect(16);
+            chunkEnd = ByteBuffer.allocateDirect(CRLF.length).put(CRLF);
+        }
+        int n = piece.remaining();
+        ByteBuffer[] frame = {sizeLine.clear().put(Integer.toHexString(n).getBytes(StandardCharsets.US_ASCII)).put(CRLF)
+                .flip(), piece, chunkEnd.rewind()};
         try {
             while (frame[2].hasRemaining()) {
                 if (socket.write(frame) == 0) {
@@ -206,6 +212,7 @@ final class RawConnection {
             close();
             throw gone;
         }
+        return n;
     }
 
     private Selector writer() throws IOException {

@@ -1,9 +1,11 @@
 package dev.fwatchdog.mode;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -52,16 +54,15 @@ final class ResponseOutput {
     }
 
     /**
-     * Writes {@code n} bytes of {@code chunk}, which is reused once this returns, waiting while the client is slower;
-     * false once the client has gone.
+     * Writes what {@code piece} has left, whose buffer is reused once this returns, waiting while the client is
+     * slower; false once the client has gone.
      */
-    boolean write(byte[] chunk, int n) throws InterruptedException {
+    boolean write(ByteBuffer piece) throws InterruptedException {
         if (!aroundVertx) {
-            return write(Buffer.buffer(n).appendBytes(chunk, 0, n));
+            return write(Buffer.buffer(Unpooled.copiedBuffer(piece)));
         }
         try {
-            raw.writeChunk(chunk, n);
-            writtenAround += n;
+            writtenAround += raw.writeChunk(piece);
         } catch (IOException connectionGone) {
             clientGone();
         }

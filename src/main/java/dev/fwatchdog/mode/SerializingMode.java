@@ -1,6 +1,7 @@
 package dev.fwatchdog.mode;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 import dev.fwatchdog.config.Settings;
@@ -107,13 +108,13 @@ public class SerializingMode implements FunctionMode {
         }
 
         @Override
-        public boolean accept(byte[] chunk, int length) {
-            Verdict verdict = share.take(length);
+        public boolean accept(ByteBuffer piece) {
+            Verdict verdict = share.take(piece.remaining());
             if (verdict != Verdict.TAKEN) {
                 refused = verdict;
                 return false;
             }
-            bytes.addComponent(true, Unpooled.copiedBuffer(chunk, 0, length));
+            bytes.addComponent(true, Unpooled.copiedBuffer(piece));
             return true;
         }
     }

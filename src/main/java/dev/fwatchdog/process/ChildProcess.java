@@ -3,6 +3,7 @@ package dev.fwatchdog.process;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -65,10 +66,11 @@ public final class ChildProcess implements FunctionProcess {
         InputStream errors = stderr();
         io.execute(() -> log.pump(errors));
         byte[] chunk = new byte[chunkSize];
+        ByteBuffer piece = ByteBuffer.wrap(chunk);
         try (InputStream out = stdout()) {
             int n;
             while ((n = out.read(chunk)) > 0) {
-                if (!sink.accept(chunk, n)) {
+                if (!sink.accept(piece.clear().limit(n))) {
                     return;
                 }
             }

@@ -13,6 +13,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class LogPump {
 
+    /** How much of a stream is read at once. */
+    static final int CHUNK = 8192;
+
     private final PrintStream out;
     private final String label;
     private final boolean prefix;
@@ -37,7 +40,7 @@ public final class LogPump {
 
     /** Forwards the rest of a stream whose beginning went to {@code lines}, and closes it. */
     void pump(InputStream in, Lines lines) {
-        byte[] chunk = new byte[8192];
+        byte[] chunk = new byte[CHUNK];
         try (in) {
             int n;
             while ((n = in.read(chunk)) > 0) {

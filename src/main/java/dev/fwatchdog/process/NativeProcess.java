@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +32,8 @@ final class NativeProcess implements FunctionProcess {
     private final Pipes.Input stderrPipe;
     private final InputStream stdout;
     private final InputStream stderr;
+    /** Made when stderr first has something, which most functions never write to; used by readOutput's thread. */
+    private byte[] errorChunk;
     /** Guarded by this: once the process is reaped its pid may be reused, so it is never signalled again. */
     private boolean reaped;
     private int exitCode;
@@ -139,15 +142,16 @@ final class NativeProcess implements FunctionProcess {
 
     /**
      * Both pipes are read by this one thread, which poll tells which has something: a thread for stderr would cost a
-     * hand-off, a wake-up and a blocked thread per call, for a stream most functions never write to.
+     * hand-off, a wake-up and a blocked thread per call, for a stream most functions never write to. stdout is read
+     * into memory off the heap, which the JDK reads into and writes from without a copy.
      */
     @Override
     public void readOutput(int chunkSize, StdoutSink sink, LogPump log, Executor io) throws IOException,
             InterruptedException {
         LogPump.Lines errorLines = log.lines();
-        byte[] chunk = new byte[chunkSize];
         boolean errorsOpen = true;
         try (Arena arena = Arena.ofConfined(); stdout) {
+            ByteBuffer chunk = arena.allocate(chunkSize).asByteBuffer();
             MemorySegment polled = arena.allocate(2L * LibC.POLLFD_SIZE, Integer.BYTES);
             MemorySegment callState = LibC.callState(arena);
             watch(polled, 0, stdoutPipe.fd);
@@ -155,21 +159,21 @@ final class NativeProcess implements FunctionProcess {
             while (true) {
                 LibC.poll(polled, errorsOpen ? 2 : 1, -1, callState);
                 if (errorsOpen && readable(polled, 1)) {
-                    errorsOpen = forward(chunk, errorLines);
+                    errorsOpen = forward(errorLines);
                 }
                 if (readable(polled, 0)) {
-                    int n = stdoutPipe.read(chunk);
-                    if (n < 0 || !sink.accept(chunk, n)) {
+                    int n = stdoutPipe.read(chunk.clear());
+                    if (n < 0 || !sink.accept(chunk.flip())) {
                         break;
                     }
-                    if (n == chunk.length && chunk.length < Pipes.Descriptor.WIDE && stdoutPipe.wide()) {
+                    if (n == chunk.capacity() && n < Pipes.Descriptor.WIDE && stdoutPipe.wide()) {
                         // A stream: read what the widened pipe holds at once.
-                        chunk = new byte[Pipes.Descriptor.WIDE];
+                        chunk = arena.allocate(Pipes.Descriptor.WIDE).asByteBuffer();
                     }
                 }
             }
             if (errorsOpen) {
-                errorsOpen = forwardWaiting(chunk, errorLines, polled, callState);
+                errorsOpen = forwardWaiting(errorLines, polled, callState);
             }
         } finally {
             if (errorsOpen) {
@@ -190,7 +194,11 @@ final class NativeProcess implements FunctionProcess {
     }
 
     /** Reads what stderr has (poll said it has something); false once it has ended. */
-    private boolean forward(byte[] chunk, LogPump.Lines lines) throws IOException {
+    private boolean forward(LogPump.Lines lines) throws IOException {
+        if (errorChunk == null) {
+            errorChunk = new byte[LogPump.CHUNK];
+        }
+        byte[] chunk = errorChunk;
         int n = stderrPipe.read(chunk);
         if (n < 0) {
             lines.end();
@@ -205,11 +213,11 @@ final class NativeProcess implements FunctionProcess {
      * stdout is over: what stderr has now is forwarded here; true if it is still open after that (the function
      * closed stdout early, or left a process behind that holds stderr), for a thread to forward the rest.
      */
-    private boolean forwardWaiting(byte[] chunk, LogPump.Lines lines, MemorySegment polled, MemorySegment callState)
+    private boolean forwardWaiting(LogPump.Lines lines, MemorySegment polled, MemorySegment callState)
             throws IOException {
         watch(polled, 0, stderrPipe.fd);
         while (LibC.poll(polled, 1, 0, callState) > 0 && readable(polled, 0)) {
-            if (!forward(chunk, lines)) {
+            if (!forward(lines)) {
                 return false;
             }
         }

@@ -5,6 +5,7 @@ import java.io.FileInputStream;
 import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -41,6 +42,13 @@ final class Pipes {
         @Override
         public int read(byte[] into) throws IOException {
             return read(into, 0, into.length);
+        }
+
+        /** Reads into {@code into}'s room through the stream's channel: into memory off the heap, without a copy. */
+        int read(ByteBuffer into) throws IOException {
+            int n = getChannel().read(into);
+            descriptor.carried(n);
+            return n;
         }
 
         @Override

@@ -205,8 +205,10 @@ class FunctionProcessTest {
                 Map.of());
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        process.readOutput(16, (chunk, n) -> {
-            stdout.write(chunk, 0, n);
+        process.readOutput(16, piece -> {
+            while (piece.hasRemaining()) {
+                stdout.write(piece.get());
+            }
             return true;
         }, pumpInto(log), Runnable::run);
         assertEquals("out\nno newline", stdout.toString(StandardCharsets.UTF_8));
@@ -232,7 +234,7 @@ class FunctionProcessTest {
             // would never return if it waited for stderr to end
             CompletableFuture.runAsync(() -> {
                 try {
-                    process.readOutput(8192, (chunk, n) -> true, pumpInto(log), io);
+                    process.readOutput(8192, piece -> true, pumpInto(log), io);
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -256,7 +258,7 @@ class FunctionProcessTest {
         int[] chunks = {0};
         ExecutorService io = Executors.newCachedThreadPool();
         try {
-            process.readOutput(4096, (chunk, n) -> ++chunks[0] < 3, pumpInto(new ByteArrayOutputStream()), io);
+            process.readOutput(4096, piece -> ++chunks[0] < 3, pumpInto(new ByteArrayOutputStream()), io);
             assertEquals(3, chunks[0]);
             process.kill();
             int exit = process.waitFor();
