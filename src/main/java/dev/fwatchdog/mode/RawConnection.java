@@ -39,7 +39,9 @@ import io.vertx.core.net.impl.ConnectionBase;
  * The body: Netty stops reading the socket and the rest of the body, as its Content-Length says, is read here; once
  * it is read whole, Vert.x is told the request has ended and Netty reads the connection's next request. The answer:
  * once Vert.x has written its head and its first pieces, the chunks that follow are framed and written here, and
- * Vert.x writes the last one. A close of the connection, by either side, wakes whatever waits here.
+ * Vert.x writes the last one. Whatever waits here for the socket looks at least once a second whether the connection
+ * has been closed meanwhile (by Vert.x: a close of ours does not wake a selector): a listener on the connection
+ * instead would stay with it, and a keep-alive connection carries calls without end.
  */
 final class RawConnection {
 
@@ -51,6 +53,9 @@ final class RawConnection {
 
     private static final byte[] CRLF = {'\r', '\n'};
 
+    /** How long a wait for the socket goes before it looks whether the connection is still open. */
+    private static final long LOOK_MILLIS = 1000;
+
     private final HttpServerRequest request;
     private final Channel channel;
     private final SocketChannel socket;
@@ -58,10 +63,8 @@ final class RawConnection {
     /** The answer's thread's, made for its first chunk: a chunk's size line and its end, off the heap like it. */
     private ByteBuffer sizeLine;
     private ByteBuffer chunkEnd;
-    private volatile boolean closed;
-    /** Each used by one thread (the body's, the answer's); woken from the event loop when the connection closes. */
-    private volatile Selector reading;
-    private volatile Selector writing;
+    /** The answer's thread's, made for its first wait. */
+    private Selector writing;
 
     private RawConnection(HttpServerRequest request, Channel channel, SocketChannel socket,
             ChannelHandlerContext decoder) {
@@ -69,11 +72,6 @@ final class RawConnection {
         this.channel = channel;
         this.socket = socket;
         this.decoder = decoder;
-        channel.closeFuture().addListener(gone -> {
-            closed = true;
-            wake(reading);
-            wake(writing);
-        });
     }
 
     /** The call's connection, or null where its bytes must go through Vert.x. */
@@ -134,7 +132,6 @@ final class RawConnection {
             return;
         }
         try (Arena arena = Arena.ofConfined(); Selector selector = Selector.open()) {
-            reading = selector;
             socket.register(selector, SelectionKey.OP_READ);
             ByteBuffer buffer = arena.allocate(PIECE).asByteBuffer();
             while (left > 0) {
@@ -246,16 +243,10 @@ final class RawConnection {
     }
 
     private void await(Selector selector) throws IOException {
-        if (closed) {
+        if (!channel.isActive()) {
             throw new ClosedChannelException();
         }
-        selector.select();
+        selector.select(LOOK_MILLIS);
         selector.selectedKeys().clear();
-    }
-
-    private static void wake(Selector selector) {
-        if (selector != null) {
-            selector.wakeup();
-        }
     }
 }
