@@ -22,8 +22,14 @@ cp -r "$APP/." "$DIR/"
 cat > "$DIR/fwatchdog" <<LAUNCHER
 #!/bin/sh
 # The fwatchdog command of the JVM image: the application with the image's JVM flags (JAVA_OPTS replaces them) and
-# the AOT cache its training run made (the JVM ignores a cache that does not fit, and says so).
-exec "\${JAVA:-$JAVA}" \${JAVA_OPTS:-$FLAGS} -XX:AOTCache="$DIR/app.aot" -jar "$DIR/quarkus-run.jar" "\$@"
+# the AOT cache its training run made (the JVM ignores a cache that does not fit, and says so). The fork modes
+# (streaming is the default) run C1 only: their calls are mostly the kernel's work, and C2's compiling took the
+# CPU a pod's first calls and streams needed (bench/RESULTS.md, session 15).
+flags="$FLAGS"
+case "\${mode:-streaming}" in
+  serializing|streaming) flags="\$flags -XX:TieredStopAtLevel=1" ;;
+esac
+exec "\${JAVA:-$JAVA}" \${JAVA_OPTS:-\$flags} -XX:AOTCache="$DIR/app.aot" -jar "$DIR/quarkus-run.jar" "\$@"
 LAUNCHER
 chmod +x "$DIR/fwatchdog"
 
