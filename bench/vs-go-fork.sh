@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The fork modes side by side with the Go of-watchdog, in the same run, alternating ours and Go's (A B A B):
-#  - serializing: cold (a fresh start, 2 s of unmeasured load, 5 s measured) and warm (30 s of load, 10 s measured);
-#    streaming: cold. wrk, 8 connections, 1 KiB POST through `cat`; requests/s, p50, p99, and the CPU per call of
+#  - serializing and streaming: cold (a fresh start, 2 s of unmeasured load, 5 s measured) and warm (30 s of load,
+#    10 s measured). wrk, 8 connections, 1 KiB POST through `cat`; requests/s, p50, p99, and the CPU per call of
 #    the watchdog's process tree (its own and its reaped children's, from /proc); serializing cold also at 1 and 4
 #    connections (a fresh start each), where the JIT has fewer calls to learn from;
+#  - 64 KiB answers: a 64 KiB POST through `cat`, serializing and streaming, cold (a fresh start each);
 #  - one 500 MB POST streamed through `cat` on a fresh start: MB/s and the watchdog's peak RSS (VmHWM);
 #  - in the same rounds, the machine's own ceilings: spawn.c (8 threads spawning cat, 1 KiB in and out) and
 #    `cat big | cat`.
@@ -20,38 +21,49 @@ source "$BENCH_DIR/vs-go-lib.sh"
 trap stop EXIT
 
 POST=(-s "$BENCH_DIR/post1k.lua")
+POST64=(-s "$BENCH_DIR/post64k.lua")
 url=http://127.0.0.1:$PORT/
+
+# cold_then_warm WHO MODE: a fresh start, then the cold and the warm figures of 1 KiB calls
+cold_then_warm() {
+  local who=$1 mode=$2
+  start "$who" mode="$mode" fprocess=cat
+  load 2 "$url" "${POST[@]}" >/dev/null
+  r[$who.${mode:0:3}_cold]+="$(load 5 "$url" "${POST[@]}")|"
+  load 30 "$url" "${POST[@]}" >/dev/null
+  r[$who.${mode:0:3}_warm]+="$(load 10 "$url" "${POST[@]}")|"
+  stop
+}
 
 measure() {
   local who=$1
-  start "$who" mode=serializing fprocess=cat
-  load 2 "$url" "${POST[@]}" >/dev/null
-  r[$who.ser_cold]+="$(load 5 "$url" "${POST[@]}")|"
-  load 30 "$url" "${POST[@]}" >/dev/null
-  r[$who.ser_warm]+="$(load 10 "$url" "${POST[@]}")|"
-  stop
+  cold_then_warm "$who" serializing
   for c in 1 4; do
     start "$who" mode=serializing fprocess=cat
     CONNECTIONS=$c load 2 "$url" "${POST[@]}" >/dev/null
     r[$who.ser_cold_c$c]+="$(CONNECTIONS=$c load 5 "$url" "${POST[@]}")|"
     stop
   done
-  start "$who" mode=streaming fprocess=cat
-  load 2 "$url" "${POST[@]}" >/dev/null
-  r[$who.str_cold]+="$(load 5 "$url" "${POST[@]}")|"
-  stop
+  cold_then_warm "$who" streaming
+  for mode in serializing streaming; do
+    start "$who" mode=$mode fprocess=cat
+    load 2 "$url" "${POST64[@]}" >/dev/null
+    r[$who.${mode:0:3}_cold_64k]+="$(load 5 "$url" "${POST64[@]}")|"
+    stop
+  done
   start "$who" mode=streaming fprocess=cat
   r[$who.stream]+="$(stream "$url")|"
   stop
 }
 
+KEYS=(ser_cold ser_cold_c1 ser_cold_c4 ser_warm str_cold str_warm ser_cold_64k str_cold_64k)
 for round in $(seq 1 "$ROUNDS"); do
   for who in ours go; do
     measure "$who"
   done
   r[spawn]+="$("$OUT/spawn" 8 5) "
   r[pipe]+="$(pipe_mb_s) "
-  for key in ser_cold ser_cold_c1 ser_cold_c4 ser_warm str_cold; do
+  for key in "${KEYS[@]}"; do
     echo "round $round $key (calls/s p50 p99 cpu-ms): ours $(last "ours.$key"), go $(last "go.$key")" >&2
   done
   echo "round $round stream (MB/s peak-RSS-MB CPU-s): ours $(last ours.stream), go $(last go.stream)" >&2
@@ -62,7 +74,7 @@ echo "$("$JAVA" -version 2>&1 | head -1); $(basename "$REF_WATCHDOG"); medians o
 echo
 echo "| measure | ours | Go | ours / Go |"
 echo "|---|---|---|---|"
-for key in ser_cold ser_cold_c1 ser_cold_c4 ser_warm str_cold; do
+for key in "${KEYS[@]}"; do
   row "$key: calls/s" "$key" 1
   row "$key: p50 ms" "$key" 2
   row "$key: p99 ms" "$key" 3
