@@ -66,9 +66,12 @@ row() {
 }
 
 # stream URL: "MB/s peak_rss_mb cpu_s" of one 500 MB POST (Content-Length) through the running watchdog, its CPU
-# including the functions it reaped; the file is made once
+# including the functions it reaped; the file is made once, and read before each stream: these machines drop
+# the page cache between runs, and a stream read off the disk measured the disk (150 to 370 MB/s in a run's first
+# round, at half the CPU of the others)
 stream() {
   [ -f "$OUT/500m.bin" ] || head -c 500000000 /dev/urandom > "$OUT/500m.bin"
+  cat "$OUT/500m.bin" >/dev/null
   local t0 t1 before after
   before=$(cpu_ticks "$WD_PID")
   t0=$(date +%s%N)
