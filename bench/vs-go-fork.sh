@@ -24,31 +24,34 @@ POST=(-s "$BENCH_DIR/post1k.lua")
 POST64=(-s "$BENCH_DIR/post64k.lua")
 url=http://127.0.0.1:$PORT/
 
-# cold_then_warm WHO MODE: a fresh start, then the cold and the warm figures of 1 KiB calls
+# cold WHO KEY MODE [wrk args]: a fresh start in MODE, 2 s of unmeasured load, then 5 s measured into KEY; the
+# watchdog is left running
+cold() {
+  local who=$1 key=$2 mode=$3; shift 3
+  start "$who" mode="$mode" fprocess=cat
+  load 2 "$url" "$@" >/dev/null
+  r[$who.$key]+="$(load 5 "$url" "$@")|"
+}
+
+# cold_then_warm WHO MODE: the cold figures of 1 KiB calls, then, after 30 s more, the warm ones
 cold_then_warm() {
   local who=$1 mode=$2
-  start "$who" mode="$mode" fprocess=cat
-  load 2 "$url" "${POST[@]}" >/dev/null
-  r[$who.${mode:0:3}_cold]+="$(load 5 "$url" "${POST[@]}")|"
+  cold "$who" "${mode:0:3}_cold" "$mode" "${POST[@]}"
   load 30 "$url" "${POST[@]}" >/dev/null
   r[$who.${mode:0:3}_warm]+="$(load 10 "$url" "${POST[@]}")|"
   stop
 }
 
 measure() {
-  local who=$1
+  local who=$1 c mode
   cold_then_warm "$who" serializing
   for c in 1 4; do
-    start "$who" mode=serializing fprocess=cat
-    CONNECTIONS=$c load 2 "$url" "${POST[@]}" >/dev/null
-    r[$who.ser_cold_c$c]+="$(CONNECTIONS=$c load 5 "$url" "${POST[@]}")|"
+    CONNECTIONS=$c cold "$who" "ser_cold_c$c" serializing "${POST[@]}"
     stop
   done
   cold_then_warm "$who" streaming
   for mode in serializing streaming; do
-    start "$who" mode=$mode fprocess=cat
-    load 2 "$url" "${POST64[@]}" >/dev/null
-    r[$who.${mode:0:3}_cold_64k]+="$(load 5 "$url" "${POST64[@]}")|"
+    cold "$who" "${mode:0:3}_cold_64k" "$mode" "${POST64[@]}"
     stop
   done
   start "$who" mode=streaming fprocess=cat
