@@ -35,21 +35,23 @@ stop() {
 
 # CPU of a process and of its children it has reaped (a fork mode's functions), in clock ticks
 cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat"; }
+# CPU of the process alone, in clock ticks
+own_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-# load SECONDS URL [wrk args]: prints "requests/s p50_ms p99_ms cpu_ms_per_request" of the current watchdog and the
-# functions it ran; CONNECTIONS (default 32) connections
+# load SECONDS URL [wrk args]: prints "requests/s p50_ms p99_ms cpu_ms_per_request own_cpu_ms_per_request" of the
+# current watchdog and the functions it ran (own: the watchdog alone); CONNECTIONS (default 32) connections
 load() {
   local seconds=$1 url=$2; shift 2
-  local before after out
-  before=$(cpu_ticks "$WD_PID")
+  local before after own_before own_after out
+  before=$(cpu_ticks "$WD_PID"); own_before=$(own_ticks "$WD_PID")
   local connections=${CONNECTIONS:-32}
   out=$(wrk -t$((connections < 2 ? 1 : 2)) -c"$connections" -d"${seconds}s" --latency "$@" "$url")
-  after=$(cpu_ticks "$WD_PID")
-  echo "$out" | awk -v cpu=$((after - before)) -v tck="$TICKS" '
+  after=$(cpu_ticks "$WD_PID"); own_after=$(own_ticks "$WD_PID")
+  echo "$out" | awk -v cpu=$((after - before)) -v own=$((own_after - own_before)) -v tck="$TICKS" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
     /^Requests\/sec/ { rps = $2 } /requests in/ { n = $1 }
-    END { printf "%s %.3f %.3f %.4f\n", rps, p50, p99, (n > 0 ? cpu * 1000 / tck / n : 0) }'
+    END { printf "%s %.3f %.3f %.4f %.4f\n", rps, p50, p99, (n > 0 ? cpu * 1000 / tck / n : 0), (n > 0 ? own * 1000 / tck / n : 0) }'
 }
 
 declare -A r
