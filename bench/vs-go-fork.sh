@@ -82,6 +82,7 @@ for key in "${KEYS[@]}"; do
   row "$key: p50 ms" "$key" 2
   row "$key: p99 ms" "$key" 3
   row "$key: CPU ms per call" "$key" 4
+  row "$key: the watchdog's own CPU ms per call" "$key" 5
 done
 row "500 MB stream: MB/s" stream 1
 row "500 MB stream: peak RSS MB" stream 2
