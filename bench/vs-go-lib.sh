@@ -9,6 +9,11 @@ start() {
   local who=$1; shift
   local env=("$@" port=$PORT metrics_port=$METRICS_PORT healthcheck_interval=0 TMPDIR="$OUT")
   local t0 t1
+  # A watchdog left on the port (one stopped by hand drains for healthcheck_interval) would be measured instead
+  if curl -s -o /dev/null "http://127.0.0.1:$PORT/_/health"; then
+    echo "port $PORT is taken: stop what listens there first" >&2
+    exit 1
+  fi
   t0=$(date +%s%N)
   if [ "$who" = ours ]; then
     env "${env[@]}" "$OUR_DIR/fwatchdog" >"$OUT/wd.out" 2>"$OUT/wd.err" &
@@ -16,7 +21,10 @@ start() {
     env "${env[@]}" "$REF_WATCHDOG" >"$OUT/wd.out" 2>"$OUT/wd.err" &
   fi
   WD_PID=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/_/health"; do sleep 0.005; done
+  until curl -sf -o /dev/null "http://127.0.0.1:$PORT/_/health"; do
+    kill -0 "$WD_PID" 2>/dev/null || { echo "$who exited before it listened: $(tail -n 1 "$OUT/wd.err")" >&2; exit 1; }
+    sleep 0.005
+  done
   t1=$(date +%s%N)
   START_S=$(awk -v a="$t1" -v b="$t0" 'BEGIN { printf "%.3f", (a - b) / 1e9 }')
   until curl -sf -o /dev/null "http://127.0.0.1:$PORT/_/ready"; do sleep 0.01; done
