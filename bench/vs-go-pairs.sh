@@ -33,9 +33,10 @@ done
 
 # pair_median FIELD: the median over the pairs of ours / Go's in that field
 pair_median() {
-  paste -d' ' <(printf '%s' "${r[ours]}" | tr '|' '\n' | awk -v f="$1" 'NF { print $f }') \
-    <(printf '%s' "${r[go]}" | tr '|' '\n' | awk -v f="$1" 'NF { print $f }') |
-    awk '$2 > 0 { print $1 / $2 }' | sort -g | awk '{ v[NR] = $1 } END { printf "%.2f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  local ratios
+  ratios=$(paste -d' ' <(printf '%s' "${r[ours]}" | tr '|' '\n' | awk -v f="$1" 'NF { print $f }') \
+    <(printf '%s' "${r[go]}" | tr '|' '\n' | awk -v f="$1" 'NF { print $f }') | awk '$2 > 0 { print $1 / $2 }')
+  printf '%.2f' "$(median $ratios)"
 }
 
 echo "$MODE, $BODY, $PAIRS pairs; $("$JAVA" -version 2>&1 | head -1); $(basename "$REF_WATCHDOG");" \
